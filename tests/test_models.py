@@ -1,0 +1,76 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from treaties.models import Deadline, Statement, Treaty, TreatyEvent
+
+
+@pytest.fixture
+def treaty(db):
+    return Treaty.objects.create(name="Example Treaty", short_name="Example", slug="example",
+                                 category="arms_control", kind="bilateral", term_years=10)
+
+
+def event(treaty, **fields):
+    values = {"treaty": treaty, "kind": "other", "date": dt.date(2020, 1, 1), "description": "x",
+              "source_url": "https://example.org/"}
+    return TreatyEvent(**{**values, **fields})
+
+
+def test_the_database_refuses_a_month_precision_date_that_is_not_the_first(treaty):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event(treaty, date=dt.date(2020, 1, 5), precision="month").save()
+
+
+def test_the_database_refuses_an_unknown_precision(treaty):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event(treaty, precision="week").save()
+
+
+def test_validation_says_which_day_to_enter_for_a_month_precision_date(treaty):
+    with pytest.raises(ValidationError) as error:
+        event(treaty, date=dt.date(2026, 2, 5), precision="month").full_clean()
+    assert "enter the first day (2026-02-01 for February 2026)" in str(error.value)
+
+
+def test_validation_refuses_entry_into_force_before_signature(treaty):
+    event(treaty, kind="signed", date=dt.date(2010, 4, 8)).save()
+    with pytest.raises(ValidationError) as error:
+        event(treaty, kind="entered_into_force", date=dt.date(2010, 1, 1)).full_clean()
+    assert "Entry into force cannot come before signature" in str(error.value)
+    assert "8 April 2010" in str(error.value)
+
+
+def test_only_an_extension_adds_years(treaty):
+    with pytest.raises(ValidationError, match="Only an extension adds years"):
+        event(treaty, kind="signed", extension_years=5).full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event(treaty, kind="signed", extension_years=5).save()
+
+
+def test_slugs_are_unique(treaty):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Treaty.objects.create(name="Other", short_name="Other", slug="example", category="trade", kind="bilateral")
+
+
+def test_statement_urls_are_unique(db):
+    values = {"title": "t", "outlet": "o", "date": dt.date(2023, 4, 22)}
+    Statement.objects.create(url="https://tass.com/politics/1608067", **values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Statement.objects.create(url="https://tass.com/politics/1608067", **values)
+
+
+def test_a_treaty_has_one_notice_period_unit(treaty):
+    treaty.withdrawal_notice_months, treaty.withdrawal_notice_days = 3, 90
+    with pytest.raises(ValidationError, match="months or in days"):
+        treaty.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        treaty.save()
+
+
+def test_a_treaty_has_one_derived_expiry(treaty):
+    Deadline.objects.create(treaty=treaty, kind="expiry", date=dt.date(2030, 1, 1), rule="term")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Deadline.objects.create(treaty=treaty, kind="expiry", date=dt.date(2031, 1, 1), rule="term")

@@ -1,0 +1,95 @@
+import datetime as dt
+import io
+import json
+
+from django.core.management import call_command
+
+from treaties.models import Deadline, Party, Statement, Treaty, TreatyAlias, TreatyEvent
+from treaties.precision import PreciseDate
+from treaties.reference_data import DATASET, load_reference_data
+
+MODELS = [Party, Treaty, TreatyAlias, TreatyEvent, Deadline, Statement]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_loading_twice_gives_the_same_rows(db):
+    call_command("load_reference_data", stdout=io.StringIO())
+    first = counts()
+    second_run = load_reference_data()
+    assert counts() == first
+    assert not [label for label in second_run if label.endswith(("created", "updated", "deleted")) and
+                second_run[label]]
+
+
+def test_it_ships_the_eighteen_treaties_and_every_checked_event(reference_data):
+    assert Treaty.objects.count() == 18
+    # 101 checked events, plus the UNFCCC's entry into force from a public source.
+    assert TreatyEvent.objects.count() == 102
+    assert TreatyEvent.objects.exclude(source_url="").count() == 102
+
+
+def test_every_shipped_date_carries_a_precision_and_a_source(reference_data):
+    for model in (TreatyEvent, Deadline, Statement):
+        for row in model.objects.all():
+            assert row.precision in ("day", "month", "year")
+            assert (row.url if model is Statement else row.source_url).startswith("http")
+
+
+def test_new_starts_expiry_is_derived_from_entry_into_force_term_and_extension(reference_data):
+    expiry = Deadline.objects.get(treaty__slug="new-start", kind="expiry")
+    assert expiry.when == PreciseDate.parse("2026-02-05")
+    assert expiry.rule == "term"
+    assert expiry.derived_from.kind == "extended"
+    assert expiry.source_url == expiry.derived_from.source_url
+
+
+def test_the_tass_interview_is_linked_to_new_start(reference_data):
+    statement = Statement.objects.get(url="https://tass.com/politics/1608067")
+    assert statement.when == PreciseDate(dt.date(2023, 4, 22))
+    assert statement.speaker == "Grigory Mashkov"
+    assert "vacuum" in statement.quote
+    assert list(statement.treaties.values_list("slug", flat=True)) == ["new-start"]
+
+
+def test_russian_aliases_are_kept(reference_data):
+    aliases = set(TreatyAlias.objects.filter(treaty__slug="new-start").values_list("name", flat=True))
+    assert {"ДСНВ", "СНВ-III"} <= aliases
+
+
+def test_an_edited_dataset_updates_records_in_place(reference_data, tmp_path):
+    dataset = json.loads(DATASET.read_text(encoding="utf-8"))
+    new_start = next(t for t in dataset["treaties"] if t["slug"] == "new-start")
+    new_start["summary"] = "Edited summary."
+    extension = next(e for e in new_start["events"] if e["kind"] == "extended")
+    extension["extension_years"] = 4  # a corrected fact moves the derived expiry
+    edited = tmp_path / "reference.json"
+    edited.write_text(json.dumps(dataset), encoding="utf-8")
+    before = counts()
+
+    result = load_reference_data(edited)
+
+    assert counts() == before
+    assert Treaty.objects.get(slug="new-start").summary == "Edited summary."
+    assert Deadline.objects.get(treaty__slug="new-start", kind="expiry").when == PreciseDate.parse("2025-02-05")
+    assert result["treaties updated"] == 1
+    assert result["derived deadlines updated"] == 1
+
+
+def test_an_event_removed_from_the_dataset_is_removed_but_editors_events_stay(reference_data, tmp_path):
+    dataset = json.loads(DATASET.read_text(encoding="utf-8"))
+    abm = next(t for t in dataset["treaties"] if t["slug"] == "abm")
+    abm["events"] = [e for e in abm["events"] if e["kind"] != "withdrawal_notice"]
+    edited = tmp_path / "reference.json"
+    edited.write_text(json.dumps(dataset), encoding="utf-8")
+    treaty = Treaty.objects.get(slug="abm")
+    TreatyEvent.objects.create(treaty=treaty, kind="other", date=dt.date(2002, 6, 14),
+                               description="Added by an editor.", source_url="https://example.org/")
+
+    load_reference_data(edited)
+
+    assert not treaty.events.filter(kind="withdrawal_notice").exists()
+    assert not treaty.deadlines.filter(kind="withdrawal_effective").exists()
+    assert treaty.events.filter(description="Added by an editor.").exists()

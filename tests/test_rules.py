@@ -1,0 +1,59 @@
+from treaties.precision import PreciseDate
+from treaties.rules import Fact, Provisions, derive_deadlines
+
+
+def fact(kind, date, parties=(), years=None, ref=None):
+    return Fact(kind, PreciseDate.parse(date), tuple(parties), years, ref or f"{kind}@{date}")
+
+
+NEW_START = Provisions(term_years=10)
+
+
+def test_expiry_is_entry_into_force_plus_term():
+    (expiry,) = derive_deadlines(NEW_START, [fact("signed", "2010-04-08"), fact("entered_into_force", "2011-02-05")])
+    assert (expiry.kind, expiry.when) == ("expiry", PreciseDate.parse("2021-02-05"))
+    assert expiry.derived_from == "entered_into_force@2011-02-05"
+
+
+def test_an_extension_moves_the_expiry_and_becomes_its_source():
+    events = [fact("entered_into_force", "2011-02-05"), fact("extended", "2021-02-03", years=5)]
+    (expiry,) = derive_deadlines(NEW_START, events)
+    assert expiry.when == PreciseDate.parse("2026-02-05")
+    assert expiry.derived_from == "extended@2021-02-03"
+    assert "5-year extension of 3 February 2021" in expiry.description
+
+
+def test_an_indefinite_extension_leaves_no_expiry():
+    events = [fact("entered_into_force", "1970-03-05"), fact("extended", "1995-05-11")]
+    assert derive_deadlines(Provisions(term_years=25), events) == []
+
+
+def test_a_term_that_calls_for_a_decision_gives_a_decision_deadline_not_an_expiry():
+    events = [fact("entered_into_force", "1970-03-05"), fact("extended", "1995-05-11")]
+    (decision,) = derive_deadlines(Provisions(term_years=25, lapses_at_term_end=False), events)
+    assert (decision.kind, decision.when) == ("extension_decision", PreciseDate.parse("1995-03-05"))
+
+
+def test_no_entry_into_force_means_no_expiry():
+    assert derive_deadlines(NEW_START, [fact("signed", "2010-04-08")]) == []
+
+
+def test_a_withdrawal_takes_effect_after_the_notice_period_for_the_party_that_gave_notice():
+    events = [fact("entered_into_force", "1972-10-03"), fact("withdrawal_notice", "2001-12-13", ["United States"])]
+    (effect,) = derive_deadlines(Provisions(withdrawal_notice_months=6), events)
+    assert (effect.kind, effect.when, effect.parties) == (
+        "withdrawal_effective", PreciseDate.parse("2002-06-13"), ("United States",))
+
+
+def test_a_notice_period_in_days_counts_days():
+    (effect,) = derive_deadlines(Provisions(withdrawal_notice_days=90), [fact("withdrawal_notice", "2026-01-15")])
+    assert effect.when == PreciseDate.parse("2026-04-15")
+
+
+def test_a_month_precise_notice_gives_a_month_precise_effect():
+    (effect,) = derive_deadlines(Provisions(withdrawal_notice_months=6), [fact("withdrawal_notice", "2025-06")])
+    assert effect.when == PreciseDate.parse("2025-12")
+
+
+def test_without_a_known_notice_period_nothing_is_derived():
+    assert derive_deadlines(Provisions(), [fact("withdrawal_notice", "2025-06-27")]) == []

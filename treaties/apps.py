@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TreatiesConfig(AppConfig):
+    name = "treaties"
+    verbose_name = "Treaty Tracker"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,399 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from . import rules, status
+from .precision import PreciseDate, Precision
+
+
+class Category(models.TextChoices):
+    ARMS_CONTROL = "arms_control", "Arms control"
+    DISARMAMENT = "disarmament", "Disarmament"
+    NONPROLIFERATION = "nonproliferation", "Nonproliferation"
+    SPACE = "space", "Space"
+    ENVIRONMENT = "environment", "Environment"
+    HUMANITARIAN = "humanitarian", "Humanitarian"
+    TRADE = "trade", "Trade"
+    OTHER = "other", "Other"
+
+
+class TreatyKind(models.TextChoices):
+    BILATERAL = "bilateral", "Bilateral"
+    MULTILATERAL = "multilateral", "Multilateral"
+
+
+class EventKind(models.TextChoices):
+    SIGNED = "signed", "Signed"
+    RATIFIED = "ratified", "Ratified"
+    ENTERED_INTO_FORCE = "entered_into_force", "Entered into force"
+    EXTENDED = "extended", "Extended"
+    SUSPENDED = "suspended", "Suspended"
+    RESUMED = "resumed", "Suspension lifted"
+    WITHDRAWAL_NOTICE = "withdrawal_notice", "Withdrawal notice"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+    REVIEW_CONFERENCE = "review_conference", "Review conference"
+    OTHER = "other", "Other"
+
+
+class DeadlineKind(models.TextChoices):
+    EXPIRY = "expiry", "Expiry"
+    WITHDRAWAL_EFFECTIVE = "withdrawal_effective", "Withdrawal takes effect"
+    EXTENSION_DECISION = "extension_decision", "Extension decision due"
+    REVIEW_CONFERENCE = "review_conference", "Review conference"
+    REPORT_DUE = "report_due", "Report due"
+    OTHER = "other", "Other"
+
+
+class DeadlineRule(models.TextChoices):
+    """Which rule of `treaties.rules` produced a deadline; blank for one an editor typed."""
+
+    NONE = "", "Entered by an editor"
+    TERM = "term", "Entry into force + term (+ extensions)"
+    WITHDRAWAL = "withdrawal", "Withdrawal notice + notice period"
+
+
+def _precision_constraint(name: str, field: str = "date") -> models.CheckConstraint:
+    # Month- and year-precision dates are stored as their first day, so that
+    # ordering and "has it started yet?" are plain date comparisons in SQL.
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(precision=Precision.DAY)
+        | Q(precision=Precision.MONTH, **{f"{field}__day": 1})
+        | Q(precision=Precision.YEAR, **{f"{field}__day": 1, f"{field}__month": 1}),
+        violation_error_message="A month-precision date must be the 1st of its month, "
+        "a year-precision date 1 January.",
+    )
+
+
+class Dated(models.Model):
+    """A date with its precision and source, shared by events, deadlines and statements."""
+
+    date = models.DateField(
+        help_text="For a month- or year-precision date, the first day of that month or year."
+    )
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    date_note = models.TextField(
+        blank=True, help_text="Where sources disagree about this date, or how it was inferred."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def when(self) -> PreciseDate:
+        return PreciseDate(self.date, self.precision)
+
+    def clean(self):
+        super().clean()
+        if self.date and self.precision:
+            try:
+                self.when  # noqa: B018 - validates the pair
+            except ValueError:
+                kept = PreciseDate.truncate(self.date, self.precision)
+                raise ValidationError(
+                    {
+                        "date": f"With {self.precision} precision, enter the first day "
+                        f"({kept.value:%Y-%m-%d} for {kept})."
+                    }
+                ) from None
+
+
+class Party(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=100, blank=True, help_text='How it reads in a sentence: "Russia", "the United States".'
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    iso_code = models.CharField(
+        "ISO 3166 code",
+        max_length=4,
+        blank=True,
+        help_text="ISO 3166-1 alpha-2 (US, RU); ISO 3166-3 for former states (SUHH); blank if none.",
+    )
+    is_organisation = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iso_code"], condition=~Q(iso_code=""), name="party_iso_code_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("treaties:party", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        if self.iso_code and not (self.iso_code.isalpha() and self.iso_code.isupper()):
+            raise ValidationError({"iso_code": "Use capital letters only, e.g. US, RU, SUHH."})
+
+
+class TreatyQuerySet(models.QuerySet):
+    def with_record(self):
+        """Everything `Treaty.status_on` and a treaty page read, in a fixed number of queries."""
+        return self.prefetch_related(
+            "parties",
+            "aliases",
+            models.Prefetch("events", queryset=TreatyEvent.objects.prefetch_related("parties")),
+            models.Prefetch("deadlines", queryset=Deadline.objects.prefetch_related("parties")),
+        )
+
+
+class Treaty(models.Model):
+    name = models.CharField(max_length=400, help_text="The full official name.")
+    short_name = models.CharField(max_length=100, help_text='The name people use: "New START".')
+    slug = models.SlugField(max_length=100, unique=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    subject = models.CharField(
+        max_length=200, blank=True, help_text='A finer description: "arms control — strategic nuclear".'
+    )
+    kind = models.CharField(max_length=12, choices=TreatyKind.choices)
+    parties = models.ManyToManyField(Party, blank=True, related_name="treaties")
+    parties_note = models.TextField(
+        blank=True, help_text="Who else is bound, in words: counts of States Parties, successor states."
+    )
+    summary = models.TextField(blank=True)
+    official_text_url = models.URLField(max_length=500, blank=True)
+
+    # Provisions that are data: the rules in `treaties.rules` derive deadlines from them.
+    term_years = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Years from entry into force until the term ends; blank if unlimited."
+    )
+    lapses_at_term_end = models.BooleanField(
+        default=True,
+        help_text="Untick when the term's end calls for a decision instead of ending the treaty "
+        "(the NPT's 1995 extension conference).",
+    )
+    extension_times = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How many extensions the treaty allows; blank if not fixed."
+    )
+    extension_max_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    withdrawal_notice_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    withdrawal_notice_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_text = models.TextField("duration", blank=True)
+    extension_text = models.TextField("extension", blank=True)
+    withdrawal_text = models.TextField("withdrawal", blank=True)
+    provision_sources = models.JSONField(default=list, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TreatyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name_plural = "treaties"
+        constraints = [
+            models.CheckConstraint(
+                name="treaty_term_positive", condition=Q(term_years__isnull=True) | Q(term_years__gt=0)
+            ),
+            models.CheckConstraint(
+                name="treaty_one_notice_unit",
+                condition=Q(withdrawal_notice_months__isnull=True) | Q(withdrawal_notice_days__isnull=True),
+                violation_error_message="Give the withdrawal notice period in months or in days, not both.",
+            ),
+            models.CheckConstraint(
+                name="treaty_notice_positive",
+                condition=(Q(withdrawal_notice_months__isnull=True) | Q(withdrawal_notice_months__gt=0))
+                & (Q(withdrawal_notice_days__isnull=True) | Q(withdrawal_notice_days__gt=0)),
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("treaties:treaty", args=[self.slug])
+
+    @property
+    def provisions(self) -> rules.Provisions:
+        return rules.Provisions(
+            term_years=self.term_years,
+            lapses_at_term_end=self.lapses_at_term_end,
+            withdrawal_notice_months=self.withdrawal_notice_months,
+            withdrawal_notice_days=self.withdrawal_notice_days,
+        )
+
+    def status_on(self, on) -> status.Status:
+        """The treaty's status on a date; use `Treaty.objects.with_record()` to avoid a query per treaty."""
+        return status.status_on(
+            bilateral=self.kind == TreatyKind.BILATERAL,
+            provisions=self.provisions,
+            events=[event.fact() for event in self.events.all()],
+            # Derived deadlines are re-derived from the events known on `on`.
+            deadlines=[d.fact() for d in self.deadlines.all() if not d.is_derived],
+            on=on,
+        )
+
+    def clean(self):
+        super().clean()
+        if self.extension_max_years and not self.extension_times:
+            raise ValidationError(
+                {"extension_times": "Say how many extensions are allowed when giving their length."}
+            )
+        if self.withdrawal_notice_months and self.withdrawal_notice_days:
+            raise ValidationError(
+                {"withdrawal_notice_days": "Give the notice period in months or in days, not both."}
+            )
+
+
+class TreatyAlias(models.Model):
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=400)
+    language = models.CharField(max_length=8, blank=True, help_text="BCP 47 code: en, ru, fa.")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "aliases"
+        constraints = [models.UniqueConstraint(fields=["treaty", "name"], name="alias_unique_per_treaty")]
+
+    def __str__(self):
+        return self.name
+
+
+class TreatyEvent(Dated):
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    parties = models.ManyToManyField(
+        Party, blank=True, related_name="events", help_text="Who acted, where someone did."
+    )
+    description = models.TextField()
+    source_url = models.URLField(max_length=500)
+    extension_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For an extension: how many years it adds. Leave blank for an indefinite extension.",
+    )
+    key = models.SlugField(
+        max_length=120,
+        blank=True,
+        help_text="A stable name for this event within its treaty, used to match imports and the shipped data.",
+    )
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["treaty", "date"])]
+        constraints = [
+            _precision_constraint("event_precision_matches_date"),
+            models.UniqueConstraint(fields=["treaty", "key"], condition=~Q(key=""), name="event_key_unique"),
+            models.CheckConstraint(
+                name="event_extension_years_only_on_extension",
+                condition=Q(extension_years__isnull=True) | Q(kind=EventKind.EXTENDED),
+                violation_error_message="Only an extension adds years.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.treaty}: {self.get_kind_display()} ({self.when})"
+
+    def fact(self) -> rules.Fact:
+        return rules.Fact(
+            self.kind, self.when, tuple(p.display_name for p in self.parties.all()), self.extension_years, self.pk
+        )
+
+    def clean(self):
+        super().clean()
+        if self.extension_years and self.kind != EventKind.EXTENDED:
+            raise ValidationError({"extension_years": "Only an extension adds years; clear this field."})
+        self._check_order_against_signature()
+
+    def _check_order_against_signature(self):
+        # Entry into force cannot come before signature: a typo here would
+        # shift every derived deadline, so catch it at entry.
+        if self.kind not in (EventKind.ENTERED_INTO_FORCE, EventKind.SIGNED) or not self.treaty_id:
+            return
+        if self.precision != Precision.DAY or not self.date:
+            return
+        other_kind = EventKind.SIGNED if self.kind == EventKind.ENTERED_INTO_FORCE else EventKind.ENTERED_INTO_FORCE
+        others = TreatyEvent.objects.filter(treaty_id=self.treaty_id, kind=other_kind, precision=Precision.DAY)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        if self.kind == EventKind.ENTERED_INTO_FORCE:
+            clash = others.filter(date__gt=self.date).order_by("date").first()
+        else:
+            clash = others.filter(date__lt=self.date).order_by("date").first()
+        if clash:
+            raise ValidationError(
+                {"date": f"Entry into force cannot come before signature; the treaty has "
+                 f"“{clash.get_kind_display()}” on {clash.when}."}
+            )
+
+
+class Deadline(Dated):
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=24, choices=DeadlineKind.choices)
+    parties = models.ManyToManyField(Party, blank=True, related_name="deadlines")
+    description = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    rule = models.CharField(max_length=12, choices=DeadlineRule.choices, blank=True, default="", editable=False)
+    derived_from = models.ForeignKey(
+        TreatyEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="derived_deadlines",
+        editable=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [
+            models.Index(fields=["date"], name="deadline_date_idx"),
+            models.Index(fields=["treaty", "date"]),
+        ]
+        constraints = [
+            _precision_constraint("deadline_precision_matches_date"),
+            # One deadline per rule and source event, so re-deriving updates in place.
+            models.UniqueConstraint(
+                fields=["treaty", "rule"], condition=Q(rule=DeadlineRule.TERM), name="deadline_one_term_expiry"
+            ),
+            models.UniqueConstraint(
+                fields=["derived_from"], condition=Q(rule=DeadlineRule.WITHDRAWAL),
+                name="deadline_one_per_withdrawal_notice",
+            ),
+            models.CheckConstraint(
+                name="deadline_derived_has_rule",
+                condition=Q(derived_from__isnull=True) | ~Q(rule=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.treaty}: {self.get_kind_display()} ({self.when})"
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.rule)
+
+    def fact(self) -> rules.Fact:
+        return rules.Fact(self.kind, self.when, tuple(p.display_name for p in self.parties.all()), ref=self.pk)
+
+
+class Statement(Dated):
+    title = models.CharField(max_length=500)
+    outlet = models.CharField(max_length=200)
+    url = models.URLField(max_length=800, unique=True)
+    speaker = models.CharField(max_length=200, blank=True)
+    speaker_role = models.CharField(max_length=300, blank=True)
+    quote = models.TextField(blank=True, help_text="A quote or a short summary of what was said.")
+    full_text = models.TextField(blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    treaties = models.ManyToManyField(Treaty, blank=True, related_name="statements")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["-date", "-id"], name="statement_recent_idx")]
+        constraints = [_precision_constraint("statement_precision_matches_date")]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,106 @@
+"""Load the shipped dataset (treaties/data/reference.json) into the database.
+
+Idempotent: records are matched on natural keys (party slug, treaty slug,
+event treaty + kind + date + description, statement URL), updated in place
+when the dataset changed, and never duplicated.
+"""
+
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+
+from django.db import transaction
+
+from .deadlines import deadlines_refresh
+from .models import Party, Statement, Treaty, TreatyAlias, TreatyEvent
+
+DATASET = Path(__file__).resolve().parent / "data" / "reference.json"
+
+
+class _Sync:
+    """Create or update one record by its natural key, then tally what happened to it."""
+
+    def __init__(self, counts: Counter, label: str, model, lookup: dict, values: dict):
+        self.counts, self.label = counts, label
+        self.obj = model.objects.filter(**lookup).first()
+        self.outcome = "unchanged"
+        if self.obj is None:
+            self.obj, self.outcome = model(**lookup), "created"
+        if self.outcome == "created" or any(getattr(self.obj, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(self.obj, name, value)
+            self.obj.full_clean(validate_unique=False, validate_constraints=False)
+            self.obj.save()
+            self.outcome = self.outcome if self.outcome == "created" else "updated"
+
+    def links(self, name: str, targets: list) -> "_Sync":
+        manager = getattr(self.obj, name)
+        if set(manager.all()) != set(targets):
+            manager.set(targets)
+            if self.outcome == "unchanged":
+                self.outcome = "updated"
+        return self
+
+    def done(self):
+        self.counts[f"{self.label} {self.outcome}"] += 1
+        return self.obj
+
+
+@transaction.atomic
+def load_reference_data(path: Path = DATASET) -> Counter:
+    dataset = json.loads(Path(path).read_text(encoding="utf-8"))
+    counts: Counter = Counter()
+    parties = {}
+    for row in dataset["parties"]:
+        party = _Sync(
+            counts, "parties", Party, {"slug": row["slug"]},
+            {k: row[k] for k in ("name", "short_name", "iso_code", "is_organisation")},
+        ).done()
+        parties[party.name] = party
+
+    treaties = {}
+    for row in dataset["treaties"]:
+        provisions = dict(row["provisions"])
+        provisions["provision_sources"] = provisions.pop("sources")
+        treaty = (
+            _Sync(
+                counts, "treaties", Treaty, {"slug": row["slug"]},
+                {
+                    **{k: row[k] for k in ("short_name", "name", "category", "subject", "kind", "parties_note",
+                                           "summary")},
+                    **provisions,
+                },
+            )
+            .links("parties", [parties[name] for name in row["parties"]])
+            .done()
+        )
+        treaties[treaty.slug] = treaty
+        for alias in row["aliases"]:
+            _Sync(counts, "aliases", TreatyAlias, {"treaty": treaty, "name": alias["name"]},
+                  {"language": alias["language"]}).done()
+        for event in row["events"]:
+            _Sync(
+                counts, "events", TreatyEvent, {"treaty": treaty, "key": event["key"]},
+                {
+                    "date": dt.date.fromisoformat(event["date"]),
+                    **{k: event[k] for k in ("kind", "precision", "description", "source_url", "extension_years",
+                                             "date_note")},
+                },
+            ).links("parties", [parties[name] for name in event["parties"]]).done()
+        # An event the dataset no longer has was removed or re-dated there; events
+        # that editors added (no key from the dataset) stay.
+        dropped = treaty.events.exclude(key="").exclude(key__in=[e["key"] for e in row["events"]])
+        counts["events deleted"] += len(dropped)
+        dropped.delete()
+        refresh = deadlines_refresh(treaty=treaty)
+        counts["derived deadlines created"] += len(refresh.created)
+        counts["derived deadlines updated"] += len(refresh.moved)
+
+    for row in dataset["statements"]:
+        fields = ("title", "outlet", "precision", "date_note", "speaker", "speaker_role", "quote", "language")
+        _Sync(
+            counts, "statements", Statement, {"url": row["url"]},
+            {"date": dt.date.fromisoformat(row["date"]), **{k: row[k] for k in fields}},
+        ).links("treaties", [treaties[slug] for slug in row["treaties"]]).done()
+    return counts
