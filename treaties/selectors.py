@@ -1,0 +1,154 @@
+"""Reads that take more than one query: what the pages show, in a bounded number of queries."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+
+from .models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent, TreatyKind
+from .precision import PreciseDate, Precision
+from .rules import Fact
+from .status import Status, StatusCode, status_on
+
+STATUS_FILTERS = {
+    "not_in_force": "Not in force",
+    "in_force": "In force",
+    "suspended": "In force, suspended",
+    "lapsed": "Lapsed (expired, withdrawn or terminated)",
+    "expired": "Expired",
+    "withdrawn": "Withdrawn",
+    "terminated": "Terminated",
+}
+
+
+def not_past(on: dt.date, through: str = "") -> Q:
+    """Dates whose whole period has not yet passed on `on`, as SQL on the stored first day.
+
+    `through` names a relation to reach them ("deadlines" from a treaty).
+    """
+    p = f"{through}__" if through else ""
+    return (
+        Q(**{f"{p}precision": Precision.DAY, f"{p}date__gte": on})
+        | Q(**{f"{p}precision": Precision.MONTH, f"{p}date__gte": on.replace(day=1)})
+        | Q(**{f"{p}precision": Precision.YEAR, f"{p}date__gte": on.replace(month=1, day=1)})
+    )
+
+
+def upcoming_deadlines(on: dt.date, limit: int = 10) -> list[Deadline]:
+    return list(
+        Deadline.objects.filter(not_past(on)).select_related("treaty").prefetch_related("parties")
+        .order_by("date", "id")[:limit]
+    )
+
+
+def passed_deadlines(on: dt.date, limit: int = 10) -> list[Deadline]:
+    return list(
+        Deadline.objects.exclude(not_past(on)).select_related("treaty").prefetch_related("parties")
+        .order_by("-date", "-id")[:limit]
+    )
+
+
+def statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
+    """Status of many treaties in three queries, reading only the columns the rules need."""
+    treaties = Treaty.objects.all()
+    events = TreatyEvent.objects.all()
+    deadlines = Deadline.objects.filter(rule=DeadlineRule.NONE)
+    if treaty_ids is not None:
+        treaties = treaties.filter(pk__in=treaty_ids)
+        events = events.filter(treaty_id__in=treaty_ids)
+        deadlines = deadlines.filter(treaty_id__in=treaty_ids)
+    # Only events that had happened by `on` matter (a month counts once it is over).
+    events = events.filter(date__lte=on)
+    actors = defaultdict(list)
+    for event_id, short, name in TreatyEvent.parties.through.objects.filter(treatyevent__in=events).values_list(
+        "treatyevent_id", "party__short_name", "party__name"
+    ):
+        actors[event_id].append(short or name)
+    facts = defaultdict(list)
+    for pk, treaty_id, kind, date, precision, years in events.values_list(
+        "pk", "treaty_id", "kind", "date", "precision", "extension_years"
+    ):
+        facts[treaty_id].append(Fact(kind, PreciseDate(date, precision), tuple(actors[pk]), years, pk))
+    editor_deadlines = defaultdict(list)
+    for treaty_id, kind, date, precision in deadlines.values_list("treaty_id", "kind", "date", "precision"):
+        editor_deadlines[treaty_id].append(Fact(kind, PreciseDate(date, precision)))
+    return {
+        pk: status_on(
+            bilateral=kind == TreatyKind.BILATERAL,
+            provisions=Treaty(term_years=term, lapses_at_term_end=lapses, withdrawal_notice_months=months,
+                              withdrawal_notice_days=days).provisions,
+            events=facts[pk],
+            deadlines=editor_deadlines[pk],
+            on=on,
+        )
+        for pk, kind, term, lapses, months, days in treaties.values_list(
+            "pk", "kind", "term_years", "lapses_at_term_end", "withdrawal_notice_months", "withdrawal_notice_days"
+        )
+    }
+
+
+def matches_status(status: Status, wanted: str) -> bool:
+    if wanted == "not_in_force":
+        return status.code in (StatusCode.NOT_SIGNED, StatusCode.SIGNED)
+    if wanted == "suspended":
+        return status.is_suspended
+    if wanted == "lapsed":
+        return status.is_lapsed
+    return status.code == wanted
+
+
+@dataclass
+class TreatyFilters:
+    q: str = ""
+    status: str = ""
+    category: str = ""
+    party: str = ""
+    kind: str = ""
+    due_within: int | None = None
+    sort: str = "next_deadline"
+
+
+SORTS = {
+    "next_deadline": "Next deadline",
+    "name": "Name",
+    "entry_into_force": "Entry into force",
+}
+
+
+def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
+    """Treaties matching everything but the status (which is derived), annotated for sorting."""
+    treaties = Treaty.objects.annotate(
+        next_deadline=Min("deadlines__date", filter=not_past(on, "deadlines")),
+        entry_into_force=Min("events__date", filter=Q(events__kind="entered_into_force")),
+    )
+    if filters.q:
+        q = filters.q
+        treaties = treaties.filter(
+            Q(name__icontains=q)
+            | Q(short_name__icontains=q)
+            | Exists(TreatyAlias.objects.filter(treaty=OuterRef("pk"), name__icontains=q))
+            | Exists(Party.objects.filter(treaties=OuterRef("pk")).filter(Q(name__icontains=q)
+                                                                          | Q(short_name__icontains=q)))
+        )
+    if filters.category:
+        treaties = treaties.filter(category=filters.category)
+    if filters.kind:
+        treaties = treaties.filter(kind=filters.kind)
+    if filters.party:
+        treaties = treaties.filter(
+            Exists(Treaty.parties.through.objects.filter(treaty=OuterRef("pk"), party__slug=filters.party))
+            | Exists(TreatyEvent.objects.filter(treaty=OuterRef("pk"), parties__slug=filters.party))
+        )
+    if filters.due_within is not None:
+        until = on + dt.timedelta(days=filters.due_within)
+        treaties = treaties.filter(
+            Exists(Deadline.objects.filter(not_past(on), treaty=OuterRef("pk"), date__lte=until))
+        )
+    # Treaties with nothing due (or no entry into force) sort last, on every database.
+    first = {"name": "short_name", "entry_into_force": "entry_into_force", "next_deadline": "next_deadline"}
+    return treaties.order_by(F(first[filters.sort]).asc(nulls_last=True), "short_name", "pk")
+
+
+def recent_statements(limit: int = 6) -> list[Statement]:
+    return list(Statement.objects.prefetch_related("treaties").order_by("-date", "-id")[:limit])

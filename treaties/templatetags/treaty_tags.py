@@ -1,0 +1,39 @@
+from django import template
+from django.utils.http import urlencode
+
+from treaties import countdown as countdowns
+
+register = template.Library()
+
+
+@register.simple_tag
+def countdown(when, on):
+    return countdowns.countdown(when, on)
+
+
+@register.simple_tag
+def since(verb, when, on):
+    return countdowns.since_phrase(verb, when, on)
+
+
+@register.filter
+def days_until(when, on):
+    return countdowns.days_until(when, on)
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters changed (None or "" removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.simple_tag(takes_context=True)
+def on_query(context, prefix="?"):
+    """`?on=…` to carry the as-of day through a link, or nothing."""
+    value = context.get("as_of_query")
+    return f"{prefix}{value}" if value else ""

@@ -1,0 +1,153 @@
+from collections import Counter
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from . import selectors
+from .forms import StatementFilterForm, TreatyFilterForm
+from .lifespan import spans, suspended_spans
+from .models import Category, Deadline, Party, Statement, Treaty, TreatyEvent
+from .provisions import provisions_in_words
+from .timeline import timeline_chart, treaty_timeline
+
+PAGE_SIZE = 25
+
+
+def dashboard(request):
+    on = request.as_of
+    statuses = selectors.statuses_on(on)
+    lapsed_ids = sorted(
+        (pk for pk, s in statuses.items() if s.is_lapsed), key=lambda pk: statuses[pk].since.sort_key(), reverse=True
+    )[:10]
+    lapsed = Treaty.objects.in_bulk(lapsed_ids)
+    buckets = Counter(_bucket(s) for s in statuses.values())
+    return render(request, "treaties/dashboard.html", {
+        "upcoming": selectors.upcoming_deadlines(on),
+        "passed": selectors.passed_deadlines(on, limit=6),
+        "lapsed": [(lapsed[pk], statuses[pk]) for pk in lapsed_ids],
+        "buckets": [(key, label, buckets.get(key, 0)) for key, label in _BUCKETS],
+        "statements": selectors.recent_statements(),
+        "treaty_count": len(statuses),
+    })
+
+
+_BUCKETS = [("in_force", "In force"), ("suspended", "In force, suspended"),
+            ("not_in_force", "Not in force"), ("lapsed", "Lapsed")]
+
+
+def _bucket(status) -> str:
+    return next(key for key, _ in _BUCKETS if selectors.matches_status(status, key))
+
+
+def treaty_list(request):
+    on = request.as_of
+    form = TreatyFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
+    filters = selectors.TreatyFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.TreatyFilters(**{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
+    treaties = selectors.treaty_search(filters, on)
+    if filters.status:
+        ids = list(treaties.values_list("pk", flat=True))
+        statuses = selectors.statuses_on(on, ids)
+        treaties = treaties.filter(pk__in=[pk for pk in ids if selectors.matches_status(statuses[pk], filters.status)])
+    treaties = treaties.prefetch_related(
+        Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on)).order_by("date", "id"),
+                 to_attr="upcoming")
+    )
+    page = Paginator(treaties, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    statuses = selectors.statuses_on(on, [t.pk for t in rows])
+    return render(
+        request,
+        "treaties/treaty_list.html",
+        {"form": form, "page": page, "rows": [(t, statuses[t.pk]) for t in rows], "filters": filters},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def treaty_detail(request, slug):
+    on = request.as_of
+    treaty = get_object_or_404(Treaty.objects.with_record(), slug=slug)
+    status = treaty.status_on(on)
+    events = list(treaty.events.all())
+    deadlines = list(treaty.deadlines.all())
+    lifespan = spans(
+        bilateral=treaty.kind == "bilateral", provisions=treaty.provisions, events=[e.fact() for e in events],
+        deadlines=[d.fact() for d in deadlines if not d.is_derived], on=on,
+    )
+    upcoming = [d for d in deadlines if not d.when.is_past(on)]
+    return render(request, "treaties/treaty_detail.html", {
+        "treaty": treaty,
+        "status": status,
+        "timeline": treaty_timeline(events, deadlines, lifespan, on),
+        "suspensions": suspended_spans(lifespan),
+        "next_deadline": upcoming[0] if upcoming else None,
+        "provisions": provisions_in_words(
+            term_years=treaty.term_years, lapses_at_term_end=treaty.lapses_at_term_end,
+            extension_times=treaty.extension_times, extension_max_years=treaty.extension_max_years,
+            withdrawal_notice_months=treaty.withdrawal_notice_months,
+            withdrawal_notice_days=treaty.withdrawal_notice_days,
+        ),
+        "statements": treaty.statements.order_by("-date", "-id")[:20],
+    })
+
+
+def party_detail(request, slug):
+    on = request.as_of
+    party = get_object_or_404(Party, slug=slug)
+    treaties = list(Treaty.objects.filter(Q(parties=party) | Q(events__parties=party)).distinct().order_by("short_name"))
+    actions = {}
+    for event in TreatyEvent.objects.filter(parties=party).order_by("date", "id"):
+        actions.setdefault(event.treaty_id, []).append(event)
+    statuses = selectors.statuses_on(on, [t.pk for t in treaties])
+    return render(request, "treaties/party_detail.html", {
+        "party": party,
+        "rows": [(t, statuses[t.pk], actions.get(t.pk, [])) for t in treaties],
+    })
+
+
+def statement_list(request):
+    form = StatementFilterForm(request.GET or None)
+    statements = Statement.objects.prefetch_related("treaties").order_by("-date", "-id")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            statements = statements.filter(Q(title__icontains=data["q"]) | Q(quote__icontains=data["q"])
+                                           | Q(speaker__icontains=data["q"]))
+        if data["treaty"]:
+            statements = statements.filter(treaties__slug=data["treaty"])
+        if data["outlet"]:
+            statements = statements.filter(outlet__iexact=data["outlet"])
+        if data["speaker"]:
+            statements = statements.filter(speaker__icontains=data["speaker"])
+        if data["date_from"]:
+            statements = statements.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            statements = statements.filter(date__lte=data["date_to"])
+    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "treaties/statement_list.html",
+        {"form": form, "page": page, "treaties": Treaty.objects.order_by("short_name").only("slug", "short_name")},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def statement_detail(request, pk):
+    statement = get_object_or_404(Statement.objects.prefetch_related("treaties"), pk=pk)
+    return render(request, "treaties/statement_detail.html", {"statement": statement})
+
+
+def timeline(request):
+    on = request.as_of
+    category = request.GET.get("category", "")
+    if category not in Category.values:
+        category = ""
+    treaties = Treaty.objects.with_record().order_by("short_name")
+    if category:
+        treaties = treaties.filter(category=category)
+    return render(request, "treaties/timeline.html", {
+        "chart": timeline_chart(list(treaties), on),
+        "categories": Category.choices,
+        "category": category,
+    })
