@@ -103,7 +103,7 @@ def timeline_chart(treaties, on: dt.date) -> Chart:
         return round(LABEL_WIDTH + (day - start).days / (end - start).days * plot, 1)
 
     rows = []
-    for index, (treaty, events, life, future) in enumerate(lives):
+    for index, (treaty, _events, life, future) in enumerate(lives):
         row = Row(treaty, TOP + index * ROW)
         for span in life:
             label = span.status.label

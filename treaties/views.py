@@ -96,7 +96,9 @@ def treaty_detail(request, slug):
 def party_detail(request, slug):
     on = request.as_of
     party = get_object_or_404(Party, slug=slug)
-    treaties = list(Treaty.objects.filter(Q(parties=party) | Q(events__parties=party)).distinct().order_by("short_name"))
+    treaties = list(
+        Treaty.objects.filter(Q(parties=party) | Q(events__parties=party)).distinct().order_by("short_name")
+    )
     actions = {}
     for event in TreatyEvent.objects.filter(parties=party).order_by("date", "id"):
         actions.setdefault(event.treaty_id, []).append(event)
