@@ -36,6 +36,8 @@ def spans(
     previous: Status | None = None
     for day in change_days:
         current = status_on(bilateral=bilateral, provisions=provisions, events=events, deadlines=deadlines, on=day)
+        if current.code == StatusCode.NOT_SIGNED:
+            continue  # negotiations and adoption come before the treaty's life starts
         if previous is None or _differs(previous, current):
             if result:
                 result[-1] = Span(result[-1].start, day, result[-1].status)

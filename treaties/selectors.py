@@ -15,7 +15,7 @@ STATUS_FILTERS = {
     "not_in_force": "Not in force",
     "in_force": "In force",
     "suspended": "In force, suspended",
-    "lapsed": "Lapsed (expired, withdrawn or terminated)",
+    "lapsed": "Lapsed",
     "expired": "Expired",
     "withdrawn": "Withdrawn",
     "terminated": "Terminated",

@@ -70,7 +70,8 @@ def treaty_detail(request, slug):
     on = request.as_of
     treaty = get_object_or_404(Treaty.objects.with_record(), slug=slug)
     status = treaty.status_on(on)
-    events = list(treaty.events.all())
+    # Shown as it stood on `on`: events and statements from after it were not yet known.
+    events = [e for e in treaty.events.all() if e.when.earliest <= on]
     deadlines = list(treaty.deadlines.all())
     lifespan = spans(
         bilateral=treaty.kind == "bilateral", provisions=treaty.provisions, events=[e.fact() for e in events],
@@ -89,7 +90,7 @@ def treaty_detail(request, slug):
             withdrawal_notice_months=treaty.withdrawal_notice_months,
             withdrawal_notice_days=treaty.withdrawal_notice_days,
         ),
-        "statements": treaty.statements.order_by("-date", "-id")[:20],
+        "statements": treaty.statements.filter(date__lte=on).order_by("-date", "-id")[:20],
     })
 
 
