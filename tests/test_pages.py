@@ -43,7 +43,8 @@ def test_the_dashboard_counts_treaties_by_status_and_links_to_the_filtered_list(
     html = page(client, "/")
     assert 'href="/treaties/?status=lapsed"' in html
     assert "Lapsed</a>: <strong>7</strong>" in html
-    assert "In force</a>: <strong>10</strong>" in html
+    assert "In force</a>: <strong>9</strong>" in html
+    assert "In force, suspended</a>: <strong>1</strong>" in html  # CFE, by the United States
 
 
 def test_the_dashboard_counts_down_to_deadlines_as_of_an_earlier_day(reference_data, client):

@@ -124,3 +124,31 @@ def test_status_of_every_treaty_takes_a_fixed_number_of_queries(reference_data, 
     with django_assert_max_num_queries(7):
         labels = [t.status_on(on("2026-11-27")).label for t in Treaty.objects.with_record()]
     assert len(labels) == 18
+
+
+@pytest.mark.parametrize("wanted", ["not_in_force", "in_force", "suspended", "lapsed", "expired", "withdrawn",
+                                    "terminated"])
+@pytest.mark.parametrize("day", ["2026-11-27", "2024-01-01", "2000-01-01"])
+def test_the_stored_status_copy_filters_exactly_like_the_live_rules(reference_data, wanted, day):
+    from treaties.selectors import live_statuses_on, matches_status
+    from treaties.statuses import status_filter, statuses_refresh
+
+    statuses_refresh(on=on(day))
+    stored = set(Treaty.objects.filter(status_filter(wanted)).values_list("slug", flat=True))
+    live = {Treaty.objects.get(pk=pk).slug for pk, s in live_statuses_on(on(day)).items() if matches_status(s, wanted)}
+    assert stored == live
+
+
+def test_the_stored_copy_is_used_only_for_the_day_it_was_computed(reference_data):
+    import time_machine
+
+    from treaties.statuses import statuses_refresh, stored_statuses_are_current
+
+    with time_machine.travel(dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC), tick=False):
+        statuses_refresh()
+        assert stored_statuses_are_current(on("2026-11-27"))
+        assert not stored_statuses_are_current(on("2025-12-01"))
+    with time_machine.travel(dt.datetime(2026, 11, 28, 0, 5, tzinfo=dt.UTC), tick=False):
+        assert not stored_statuses_are_current(on("2026-11-28"))  # a new day: recompute before trusting it
+        assert statuses_refresh(only_stale=True) == 18
+        assert stored_statuses_are_current(on("2026-11-28"))

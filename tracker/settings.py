@@ -137,6 +137,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "refresh-statuses": {
+        "task": "treaties.tasks.refresh_statuses",
+        "schedule": 15 * 60,
+    },
     "clear-expired-sessions": {
         "task": "treaties.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from .models import Deadline, DeadlineRule, Treaty
 from .rules import derive_deadlines
+from .statuses import statuses_refresh
 
 
 @dataclass
@@ -21,7 +22,10 @@ class Refresh:
 
 @transaction.atomic
 def deadlines_refresh(*, treaty: Treaty) -> Refresh:
-    """Re-derive the treaty's rule-based deadlines; editor-entered ones are left alone."""
+    """Re-derive the treaty's rule-based deadlines and its stored status; editor-entered deadlines stay.
+
+    Call it after any change to a treaty's events, deadlines or provisions.
+    """
     events = {event.pk: event for event in treaty.events.prefetch_related("parties")}
     derived = derive_deadlines(treaty.provisions, [event.fact() for event in events.values()])
     existing = {(d.rule, d.derived_from_id): d for d in treaty.deadlines.exclude(rule=DeadlineRule.NONE)}
@@ -58,4 +62,5 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
     stale = treaty.deadlines.exclude(rule=DeadlineRule.NONE).exclude(pk__in=keep)
     result.deleted = len(stale)
     stale.delete()
+    statuses_refresh(treaty_ids=[treaty.pk])
     return result

@@ -22,7 +22,8 @@ class TreatyFilterForm(forms.Form):
 class StatementFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, quote or speaker"}))
-    treaty = forms.SlugField(label="Treaty", required=False, max_length=100)
+    treaty = forms.CharField(label="Treaty", required=False, max_length=200,
+                             widget=forms.TextInput(attrs={"placeholder": "Name, alias or slug"}))
     outlet = forms.CharField(label="Outlet", required=False, max_length=200)
     speaker = forms.CharField(label="Speaker", required=False, max_length=200)
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -188,6 +188,14 @@ class Treaty(models.Model):
     withdrawal_text = models.TextField("withdrawal", blank=True)
     provision_sources = models.JSONField(default=list, blank=True)
 
+    # A copy of `status_on(status_as_of)`, kept by `treaties.statuses` so that lists
+    # of thousands of treaties filter and count by status in SQL. Never edited.
+    status_code = models.CharField(max_length=12, choices=status.StatusCode.choices, blank=True, editable=False)
+    status_suspended = models.BooleanField(default=False, editable=False)
+    status_since = models.DateField(null=True, blank=True, editable=False)
+    status_as_of = models.DateField(null=True, blank=True, editable=False)
+    status_detail = models.JSONField(default=dict, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -196,6 +204,7 @@ class Treaty(models.Model):
     class Meta:
         ordering = ["short_name"]
         verbose_name_plural = "treaties"
+        indexes = [models.Index(fields=["status_code", "status_since"], name="treaty_status_idx")]
         constraints = [
             models.CheckConstraint(
                 name="treaty_term_positive", condition=Q(term_years__isnull=True) | Q(term_years__gt=0)

@@ -1,15 +1,16 @@
 """Reads that take more than one query: what the pages show, in a bounded number of queries."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from .models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent, TreatyKind
 from .precision import PreciseDate, Precision
 from .rules import Fact
 from .status import Status, StatusCode, status_on
+from .statuses import status_filter, stored_statuses_are_current
 
 STATUS_FILTERS = {
     "not_in_force": "Not in force",
@@ -49,8 +50,39 @@ def passed_deadlines(on: dt.date, limit: int = 10) -> list[Deadline]:
     )
 
 
-def statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
-    """Status of many treaties in three queries, reading only the columns the rules need."""
+def statuses_on(on: dt.date, treaty_ids) -> dict[int, Status]:
+    """Status of the given treaties: the stored copy when it is for `on`, else computed live."""
+    if stored_statuses_are_current(on):
+        return {pk: Status.from_dict(detail) for pk, detail in
+                Treaty.objects.filter(pk__in=treaty_ids).values_list("pk", "status_detail")}
+    return live_statuses_on(on, treaty_ids)
+
+
+def status_counts_and_lapsed(on: dt.date, lapsed_limit: int = 10) -> tuple[Counter, list[tuple[Treaty, Status]]]:
+    """How many treaties are in each status bucket, and the most recently lapsed ones."""
+    if stored_statuses_are_current(on):
+        counts = Counter({key: Treaty.objects.filter(status_filter(key)).count() for key in BUCKETS})
+        lapsed = list(Treaty.objects.filter(status_filter("lapsed")).order_by("-status_since", "short_name")
+                      [:lapsed_limit])
+        return counts, [(t, Status.from_dict(t.status_detail)) for t in lapsed]
+    statuses = live_statuses_on(on)
+    counts = Counter(next(k for k in BUCKETS if matches_status(s, k)) for s in statuses.values())
+    lapsed_ids = sorted((pk for pk, s in statuses.items() if s.is_lapsed),
+                        key=lambda pk: statuses[pk].since.sort_key(), reverse=True)[:lapsed_limit]
+    treaties = Treaty.objects.in_bulk(lapsed_ids)
+    return counts, [(treaties[pk], statuses[pk]) for pk in lapsed_ids]
+
+
+def treaties_with_status(treaties: QuerySet, wanted: str, on: dt.date) -> QuerySet:
+    if stored_statuses_are_current(on):
+        return treaties.filter(status_filter(wanted))
+    ids = list(treaties.values_list("pk", flat=True))
+    statuses = live_statuses_on(on, ids)
+    return treaties.filter(pk__in=[pk for pk in ids if matches_status(statuses[pk], wanted)])
+
+
+def live_statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
+    """Status of many treaties in four queries, reading only the columns the rules need."""
     treaties = Treaty.objects.all()
     events = TreatyEvent.objects.all()
     deadlines = Deadline.objects.filter(rule=DeadlineRule.NONE)
@@ -88,11 +120,18 @@ def statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
     }
 
 
+# The dashboard's groups; every status falls in exactly one.
+BUCKETS = {"in_force": "In force", "suspended": "In force, suspended", "not_in_force": "Not in force",
+           "lapsed": "Lapsed"}
+
+
 def matches_status(status: Status, wanted: str) -> bool:
     if wanted == "not_in_force":
         return status.code in (StatusCode.NOT_SIGNED, StatusCode.SIGNED)
     if wanted == "suspended":
         return status.is_suspended
+    if wanted == "in_force" and status.is_suspended:
+        return False
     if wanted == "lapsed":
         return status.is_lapsed
     return status.code == wanted
@@ -109,6 +148,14 @@ class TreatyFilters:
     sort: str = "next_deadline"
 
 
+def treaties_named(text: str) -> QuerySet:
+    """Treaties whose slug is `text`, or whose name, short name or an alias contains it (any script)."""
+    return Treaty.objects.filter(
+        Q(slug=text) | Q(name__icontains=text) | Q(short_name__icontains=text)
+        | Exists(TreatyAlias.objects.filter(treaty=OuterRef("pk"), name__icontains=text))
+    )
+
+
 SORTS = {
     "next_deadline": "Next deadline",
     "name": "Name",
@@ -118,18 +165,22 @@ SORTS = {
 
 def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     """Treaties matching everything but the status (which is derived), annotated for sorting."""
+    # Correlated subqueries use the (treaty, date) indexes; a join + GROUP BY would
+    # aggregate every treaty's events before sorting.
     treaties = Treaty.objects.annotate(
-        next_deadline=Min("deadlines__date", filter=not_past(on, "deadlines")),
-        entry_into_force=Min("events__date", filter=Q(events__kind="entered_into_force")),
+        next_deadline=Subquery(
+            Deadline.objects.filter(not_past(on), treaty=OuterRef("pk")).order_by("date").values("date")[:1]
+        ),
+        entry_into_force=Subquery(
+            TreatyEvent.objects.filter(treaty=OuterRef("pk"), kind="entered_into_force").order_by("date")
+            .values("date")[:1]
+        ),
     )
     if filters.q:
-        q = filters.q
         treaties = treaties.filter(
-            Q(name__icontains=q)
-            | Q(short_name__icontains=q)
-            | Exists(TreatyAlias.objects.filter(treaty=OuterRef("pk"), name__icontains=q))
-            | Exists(Party.objects.filter(treaties=OuterRef("pk")).filter(Q(name__icontains=q)
-                                                                          | Q(short_name__icontains=q)))
+            Q(pk__in=treaties_named(filters.q).values("pk"))
+            | Exists(Party.objects.filter(treaties=OuterRef("pk")).filter(Q(name__icontains=filters.q)
+                                                                          | Q(short_name__icontains=filters.q)))
         )
     if filters.category:
         treaties = treaties.filter(category=filters.category)

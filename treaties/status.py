@@ -6,7 +6,7 @@ the treaty was signed, in force (and suspended by whom), or over, and how.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models
 
@@ -43,7 +43,6 @@ class Status:
     withdrawn: tuple[str, ...] = ()  # parties that left a treaty that goes on without them
     ended_by: tuple[str, ...] = ()  # who withdrew, when a withdrawal ended the treaty
     ever_in_force: bool = False
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def is_lapsed(self) -> bool:
@@ -71,6 +70,28 @@ class Status:
 
     def __str__(self) -> str:
         return self.label
+
+    def to_dict(self) -> dict:
+        """For the copy stored on the treaty row (see `treaties.statuses`)."""
+        return {
+            "code": str(self.code),
+            "since": self.since.isoformat() if self.since else None,
+            "suspended_by": list(self.suspended_by),
+            "withdrawn": list(self.withdrawn),
+            "ended_by": list(self.ended_by),
+            "ever_in_force": self.ever_in_force,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Status":
+        return cls(
+            code=StatusCode(data["code"]),
+            since=PreciseDate.parse(data["since"]) if data.get("since") else None,
+            suspended_by=tuple(data.get("suspended_by", ())),
+            withdrawn=tuple(data.get("withdrawn", ())),
+            ended_by=tuple(data.get("ended_by", ())),
+            ever_in_force=data.get("ever_in_force", False),
+        )
 
 
 def status_on(

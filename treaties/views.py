@@ -1,7 +1,5 @@
-from collections import Counter
-
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from . import selectors
@@ -16,28 +14,15 @@ PAGE_SIZE = 25
 
 def dashboard(request):
     on = request.as_of
-    statuses = selectors.statuses_on(on)
-    lapsed_ids = sorted(
-        (pk for pk, s in statuses.items() if s.is_lapsed), key=lambda pk: statuses[pk].since.sort_key(), reverse=True
-    )[:10]
-    lapsed = Treaty.objects.in_bulk(lapsed_ids)
-    buckets = Counter(_bucket(s) for s in statuses.values())
+    counts, lapsed = selectors.status_counts_and_lapsed(on)
     return render(request, "treaties/dashboard.html", {
         "upcoming": selectors.upcoming_deadlines(on),
         "passed": selectors.passed_deadlines(on, limit=6),
-        "lapsed": [(lapsed[pk], statuses[pk]) for pk in lapsed_ids],
-        "buckets": [(key, label, buckets.get(key, 0)) for key, label in _BUCKETS],
+        "lapsed": lapsed,
+        "buckets": [(key, label, counts.get(key, 0)) for key, label in selectors.BUCKETS.items()],
         "statements": selectors.recent_statements(),
-        "treaty_count": len(statuses),
+        "treaty_count": sum(counts.values()),
     })
-
-
-_BUCKETS = [("in_force", "In force"), ("suspended", "In force, suspended"),
-            ("not_in_force", "Not in force"), ("lapsed", "Lapsed")]
-
-
-def _bucket(status) -> str:
-    return next(key for key, _ in _BUCKETS if selectors.matches_status(status, key))
 
 
 def treaty_list(request):
@@ -48,9 +33,7 @@ def treaty_list(request):
         filters = selectors.TreatyFilters(**{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
     treaties = selectors.treaty_search(filters, on)
     if filters.status:
-        ids = list(treaties.values_list("pk", flat=True))
-        statuses = selectors.statuses_on(on, ids)
-        treaties = treaties.filter(pk__in=[pk for pk in ids if selectors.matches_status(statuses[pk], filters.status)])
+        treaties = selectors.treaties_with_status(treaties, filters.status, on)
     treaties = treaties.prefetch_related(
         Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on)).order_by("date", "id"),
                  to_attr="upcoming")
@@ -119,7 +102,8 @@ def statement_list(request):
             statements = statements.filter(Q(title__icontains=data["q"]) | Q(quote__icontains=data["q"])
                                            | Q(speaker__icontains=data["q"]))
         if data["treaty"]:
-            statements = statements.filter(treaties__slug=data["treaty"])
+            statements = statements.filter(Exists(selectors.treaties_named(data["treaty"]).filter(
+                statements=OuterRef("pk"))))
         if data["outlet"]:
             statements = statements.filter(outlet__iexact=data["outlet"])
         if data["speaker"]:
@@ -131,7 +115,7 @@ def statement_list(request):
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "treaties/statement_list.html",
-        {"form": form, "page": page, "treaties": Treaty.objects.order_by("short_name").only("slug", "short_name")},
+        {"form": form, "page": page},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
