@@ -253,17 +253,19 @@ def test_every_page_has_one_h1_a_title_a_description_and_landmarks(reference_dat
 
 
 BOUNDED = ["/", "/treaties/", "/parties/russia/", "/statements/", "/timeline/", "/treaties/gt-0000/",
-           "/statements/?treaty=gt-0000", "/treaties/?status=suspended", "/treaties/?due_within=30&q=GT"]
+           "/statements/?treaty=gt-0000", "/treaties/?status=suspended", "/treaties/?due_within=30&q=GT",
+           "/treaties/?on=2001-01-01&status=in_force", "/?on=2001-01-01"]
 
 
-@pytest.mark.parametrize("url", BOUNDED)
 @pytest.mark.parametrize("count", [1, 300])
 def test_pages_make_a_bounded_number_of_queries_whatever_the_data_size(db, client, django_assert_max_num_queries,
-                                                                       url, count):
+                                                                       count):
     from treaties.models import Party
 
     make_treaties(count)
     Party.objects.get_or_create(slug="russia", defaults={"name": "Russian Federation"})
-    with django_assert_max_num_queries(12):
-        response = client.get(url)
-    assert response.status_code == 200
+    for url in BOUNDED:
+        # Live statuses for another day (?on=) take four more queries than the stored copy.
+        with django_assert_max_num_queries(16 if "on=" in url else 12):
+            response = client.get(url)
+        assert response.status_code == 200, url

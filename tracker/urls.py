@@ -5,3 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("treaties.urls")),
 ]
+
+handler404 = "treaties.views.not_found"

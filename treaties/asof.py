@@ -2,10 +2,13 @@
 
 import datetime as dt
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-EARLIEST, LATEST = dt.date(1800, 1, 1), dt.date(2200, 12, 31)
+EARLIEST, LATEST = dt.date(1800, 1, 1), dt.date(2199, 12, 31)
+# The same bounds, for the API schema.
+PATTERN = r"^(18|19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 class AsOfMiddleware:
@@ -27,6 +30,8 @@ class AsOfMiddleware:
                     f"“{text[:40]}” is not a date the tracker can show. Use ?on=YYYY-MM-DD, "
                     f"between {EARLIEST.year} and {LATEST.year}, e.g. ?on=2025-12-01."
                 )
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"on": [message]}, status=400)
                 return render(request, "400.html", {"message": message}, status=400)
             request.as_of, request.as_of_given = day, True
         return self.get_response(request)

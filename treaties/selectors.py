@@ -164,7 +164,7 @@ SORTS = {
 
 
 def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
-    """Treaties matching everything but the status (which is derived), annotated for sorting."""
+    """Treaties matching the filters, annotated with their next deadline and entry into force."""
     # Correlated subqueries use the (treaty, date) indexes; a join + GROUP BY would
     # aggregate every treaty's events before sorting.
     treaties = Treaty.objects.annotate(
@@ -196,9 +196,28 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
         treaties = treaties.filter(
             Exists(Deadline.objects.filter(not_past(on), treaty=OuterRef("pk"), date__lte=until))
         )
+    if filters.status:
+        treaties = treaties_with_status(treaties, filters.status, on)
     # Treaties with nothing due (or no entry into force) sort last, on every database.
     first = {"name": "short_name", "entry_into_force": "entry_into_force", "next_deadline": "next_deadline"}
     return treaties.order_by(F(first[filters.sort]).asc(nulls_last=True), "short_name", "pk")
+
+
+def statement_search(*, q="", treaty="", outlet="", speaker="", date_from=None, date_to=None) -> QuerySet:
+    statements = Statement.objects.order_by("-date", "-id")
+    if q:
+        statements = statements.filter(Q(title__icontains=q) | Q(quote__icontains=q) | Q(speaker__icontains=q))
+    if treaty:
+        statements = statements.filter(Exists(treaties_named(treaty).filter(statements=OuterRef("pk"))))
+    if outlet:
+        statements = statements.filter(outlet__iexact=outlet)
+    if speaker:
+        statements = statements.filter(speaker__icontains=speaker)
+    if date_from:
+        statements = statements.filter(date__gte=date_from)
+    if date_to:
+        statements = statements.filter(date__lte=date_to)
+    return statements
 
 
 def recent_statements(limit: int = 6) -> list[Statement]:

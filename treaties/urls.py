@@ -1,6 +1,8 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import api, downloads, views
+from .syndication import StatementsFeed, TreatyStatementsFeed
 
 app_name = "treaties"
 
@@ -12,4 +14,23 @@ urlpatterns = [
     path("statements/", views.statement_list, name="statement_list"),
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path("timeline/", views.timeline, name="timeline"),
+    # Take the deadlines anywhere: calendars, feeds, CSV
+    path("calendar.ics", downloads.calendar_all, name="calendar"),
+    path("treaties/<slug:slug>/calendar.ics", downloads.calendar_treaty, name="treaty_calendar"),
+    path("categories/<str:category>/calendar.ics", downloads.calendar_category, name="category_calendar"),
+    path("parties/<slug:slug>/calendar.ics", downloads.calendar_party, name="party_calendar"),
+    path("statements/feed/", StatementsFeed(), name="statements_feed"),
+    path("treaties/<slug:slug>/statements/feed/", TreatyStatementsFeed(), name="treaty_statements_feed"),
+    path("treaties.csv", downloads.treaties_csv, name="treaties_csv"),
+    path("statements.csv", downloads.statements_csv, name="statements_csv"),
+    # The read-only API
+    path("api/treaties/", api.TreatyList.as_view(), name="api_treaties"),
+    path("api/treaties/<slug:slug>/", api.TreatyDetail.as_view(), name="api_treaty"),
+    path("api/parties/", api.PartyList.as_view(), name="api_parties"),
+    path("api/events/", api.EventList.as_view(), name="api_events"),
+    path("api/deadlines/", api.DeadlineList.as_view(), name="api_deadlines"),
+    path("api/statements/", api.StatementList.as_view(), name="api_statements"),
+    path("api/statements/<int:pk>/", api.StatementDetail.as_view(), name="api_statement"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="treaties:api_schema"), name="api_docs"),
 ]

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from . import selectors
@@ -25,16 +26,24 @@ def dashboard(request):
     })
 
 
-def treaty_list(request):
-    on = request.as_of
+def treaty_filters(request) -> tuple[TreatyFilterForm, selectors.TreatyFilters]:
+    """The list's filters from the query string; invalid ones are reported and ignored."""
     form = TreatyFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
     filters = selectors.TreatyFilters()
     if form.is_bound and form.is_valid():
         filters = selectors.TreatyFilters(**{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
-    treaties = selectors.treaty_search(filters, on)
-    if filters.status:
-        treaties = selectors.treaties_with_status(treaties, filters.status, on)
-    treaties = treaties.prefetch_related(
+    return form, filters
+
+
+def statement_filters(request) -> tuple[StatementFilterForm, dict]:
+    form = StatementFilterForm(request.GET or None)
+    return form, (form.cleaned_data if form.is_bound and form.is_valid() else {})
+
+
+def treaty_list(request):
+    on = request.as_of
+    form, filters = treaty_filters(request)
+    treaties = selectors.treaty_search(filters, on).prefetch_related(
         Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on)).order_by("date", "id"),
                  to_attr="upcoming")
     )
@@ -94,24 +103,8 @@ def party_detail(request, slug):
 
 
 def statement_list(request):
-    form = StatementFilterForm(request.GET or None)
-    statements = Statement.objects.prefetch_related("treaties").order_by("-date", "-id")
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            statements = statements.filter(Q(title__icontains=data["q"]) | Q(quote__icontains=data["q"])
-                                           | Q(speaker__icontains=data["q"]))
-        if data["treaty"]:
-            statements = statements.filter(Exists(selectors.treaties_named(data["treaty"]).filter(
-                statements=OuterRef("pk"))))
-        if data["outlet"]:
-            statements = statements.filter(outlet__iexact=data["outlet"])
-        if data["speaker"]:
-            statements = statements.filter(speaker__icontains=data["speaker"])
-        if data["date_from"]:
-            statements = statements.filter(date__gte=data["date_from"])
-        if data["date_to"]:
-            statements = statements.filter(date__lte=data["date_to"])
+    form, data = statement_filters(request)
+    statements = selectors.statement_search(**data).prefetch_related("treaties")
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "treaties/statement_list.html",
@@ -138,3 +131,10 @@ def timeline(request):
         "categories": Category.choices,
         "category": category,
     })
+
+
+def not_found(request, exception=None):
+    """404: JSON for the API, the styled page for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)

@@ -37,3 +37,9 @@ def on_query(context, prefix="?"):
     """`?on=…` to carry the as-of day through a link, or nothing."""
     value = context.get("as_of_query")
     return f"{prefix}{value}" if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def webcal(context, path):
+    """A webcal:// address, which calendar apps open as a subscription."""
+    return f"webcal://{context['request'].get_host()}{path}"
