@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "simple_history",
     "treaties",
 ]
 
@@ -51,7 +52,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "treaties.asof.AsOfMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# History is read in the admin, never reverted from it: a revert would skip the
+# admin's re-derivation of deadlines.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"
