@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..linking import Mention, TreatyMatcher
 from ..models import Statement, Treaty
 from ..safe_html import clean_html
+from .tracker import HTTPS_LINKS
 
 SUGGEST = "_suggest"
 
@@ -38,6 +39,7 @@ class SuggestionsWidget(forms.CheckboxSelectMultiple):
 
 
 class StatementForm(forms.ModelForm):
+    url = forms.URLField(label="URL", max_length=800, assume_scheme="https")
     suggested_treaties = forms.ModelMultipleChoiceField(
         queryset=Treaty.objects.none(),
         required=False,
@@ -107,6 +109,7 @@ def _label(treaty: Treaty, mention: Mention) -> str:
 
 @admin.register(Statement)
 class StatementAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
     form = StatementForm
     list_display = ["title", "outlet", "speaker", "when", "linked_treaties"]
     list_filter = ["precision", "language", ("treaties", admin.RelatedOnlyFieldListFilter), "outlet"]

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
@@ -14,6 +15,9 @@ from ..models import Deadline, DeadlineRule, EventKind, Party, Treaty, TreatyAli
 from ..precision import PreciseDate, Precision
 from ..selectors import STATUS_FILTERS, matches_status, not_past, statuses_on
 from . import transfer_pages
+
+# Links typed without a scheme are web pages: https, as Django 6 will assume.
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def refresh_deadlines(request, treaty: Treaty) -> None:
@@ -51,6 +55,7 @@ class EventFormSet(BaseInlineFormSet):
 
 
 class EventInline(admin.StackedInline):
+    formfield_overrides = HTTPS_LINKS
     model = TreatyEvent
     formset = EventFormSet
     extra = 0
@@ -60,6 +65,7 @@ class EventInline(admin.StackedInline):
 
 
 class EditorDeadlineInline(admin.TabularInline):
+    formfield_overrides = HTTPS_LINKS
     model = Deadline
     verbose_name_plural = "deadlines entered by editors (ones no rule gives)"
     extra = 0
@@ -116,6 +122,7 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Treaty)
 class TreatyAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["short_name", "category", "kind", "status_today", "next_deadline"]
     list_filter = [StatusFilter, "category", "kind", ("parties", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["short_name", "name", "slug", "aliases__name", "parties__name", "parties__short_name"]
@@ -177,6 +184,7 @@ class TreatyAdmin(SimpleHistoryAdmin):
 
 @admin.register(TreatyEvent)
 class TreatyEventAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["treaty", "kind", "when", "key"]
     list_filter = ["kind", "precision"]
     list_select_related = ["treaty"]
@@ -201,6 +209,7 @@ class TreatyEventAdmin(SimpleHistoryAdmin):
 
 @admin.register(Deadline)
 class DeadlineAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["treaty", "kind", "when", "rule"]
     list_filter = ["kind", "rule", "precision"]
     list_select_related = ["treaty"]

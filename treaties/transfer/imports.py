@@ -378,7 +378,7 @@ class _Plan:
         m2m = MODELS[kind]._meta.get_field(name)
         through = m2m.remote_field.through
         source, target = m2m.m2m_field_name() + "_id", m2m.m2m_reverse_field_name() + "_id"
-        ids = [p.obj.pk for p in pending]
+        ids = [p.obj.pk for p in pending if not p.created]  # new records have no links to replace
         for start in range(0, len(ids), BATCH):
             through.objects.filter(**{f"{source}__in": ids[start:start + BATCH]}).delete()
         rows = [through(**{source: p.obj.pk, target: known[slug].pk}) for p in pending for slug in sorted(p.links)]
