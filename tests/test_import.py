@@ -223,3 +223,21 @@ def test_an_import_records_who_imported_what_in_the_history(db, good_files):
     assert record.history_user == editor
     assert record.history_change_reason == "import: parties.csv, treaties.csv, events.csv, statements.csv"
     assert record.history_type == "+"
+
+
+def test_a_party_name_already_taken_by_another_slug_fails_the_import(db, good_files, tmp_path):
+    run_import(good_files[0])
+    bad = write(tmp_path, "parties.csv", "slug,name,iso_code\nusa,United States of America,\nrussia,Russia,US\n")
+    err = failing_import(bad)
+    assert "parties.csv, row 2, column name: “United States of America” is already the party “united-states”." in err
+    assert "parties.csv, row 3, column iso_code: “US” is already the party “united-states”." in err
+
+
+def test_a_large_import_reports_its_progress_on_stderr(db, tmp_path):
+    rows = "".join(f"p{n},Party {n}\n" for n in range(10_000))
+    err = io.StringIO()
+    call_command("import_data", str(write(tmp_path, "parties.csv", "slug,name\n" + rows)),
+                 stdout=io.StringIO(), stderr=err)
+    assert "checking parties: 10,000/10,000" in err.getvalue()
+    assert "writing parties: 10,000/10,000" in err.getvalue()
+    assert Party.objects.count() == 10_000

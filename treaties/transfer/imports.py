@@ -121,7 +121,7 @@ class _Plan:
         existing = getattr(self, f"_existing_{kind}")(records)
         seen: dict[tuple, Record] = {}
         for done, (record, key) in enumerate(zip(records, self._keys(kind, records), strict=True), start=1):
-            if done % 10_000 == 0:
+            if done % 10_000 == 0 or done == len(records):
                 self.progress("checking", kind, done, len(records))
             if key is None:
                 continue
@@ -286,14 +286,17 @@ class _Plan:
     def _check_party_names(self) -> None:
         # Party names and ISO codes are unique too: say which row clashes instead
         # of letting the database refuse the whole import.
+        pending = {id(p.obj): p for p in self.pending["parties"]}
         for column in ("name", "iso_code"):
-            owners = {}
+            holders = defaultdict(list)
             for party in self.parties.values():
-                value = getattr(party, column)
-                if value and owners.setdefault(value, party.slug) != party.slug:
-                    pending = next((p for p in self.pending["parties"] if p.obj is party), None)
-                    if pending:
-                        self.problem(pending.record, column, f"“{value}” is already the party “{owners[value]}”.")
+                if value := getattr(party, column):
+                    holders[value].append(party)
+            for value, parties in holders.items():
+                for party in parties if len(parties) > 1 else []:
+                    if id(party) in pending:
+                        others = ", ".join(f"“{other.slug}”" for other in parties if other is not party)
+                        self.problem(pending[id(party)].record, column, f"“{value}” is already the party {others}.")
 
     # The records already stored, by natural key -----------------------------------------------------------
 

@@ -39,9 +39,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Imported."))
 
     def _progress(self, stage, kind, done, total):
-        # Progress goes to stderr, and only to a terminal, so that scripts read a clean report.
+        # On stderr, so that the report on stdout stays clean; on a terminal, one line that counts up.
+        line = f"{stage} {kind}: {done:,}/{total:,}"
         if sys.stderr.isatty():
-            self.stderr.write(f"\r{stage} {kind}: {done:,}/{total:,}", ending="" if done < total else "\n")
+            self.stderr.write(f"\r{line}", ending="" if done < total else "\n", style_func=str)
+        else:
+            self.stderr.write(line)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
