@@ -95,6 +95,20 @@ def test_changing_an_event_on_its_own_page_moves_the_derived_expiry(editor_clien
     assert "Expiry: 5 February 2026 → 5 February 2024" in response.content.decode()
 
 
+def test_recording_a_withdrawal_notice_shows_when_the_withdrawal_takes_effect(editor_client, reference_data):
+    ctbt, russia = Treaty.objects.get(slug="ctbt"), Party.objects.get(slug="russia")
+    data = {"treaty": ctbt.pk, "kind": "withdrawal_notice", "date": "2026-03-02", "precision": "day",
+            "parties": [russia.pk], "description": "Russia gives notice of withdrawal.",
+            "source_url": "https://example.org/notice", "key": "", "date_note": ""}
+
+    response = editor_client.post(reverse("admin:treaties_treatyevent_add"), data, follow=True)
+
+    effective = Deadline.objects.get(treaty=ctbt, kind="withdrawal_effective")
+    assert effective.when == PreciseDate.parse("2026-09-02")
+    assert list(effective.parties.all()) == [russia]
+    assert "Withdrawal takes effect: 2 September 2026" in response.content.decode()
+
+
 def test_deleting_a_withdrawal_notice_removes_the_deadline_it_gave(editor_client, reference_data):
     notice = TreatyEvent.objects.filter(kind="withdrawal_notice", derived_deadlines__isnull=False).first()
     treaty = notice.treaty

@@ -34,6 +34,8 @@ MODELS = {
 _REFERENCES = {"treaty", "parties", "treaties", "date", "precision"}
 _KEY_COLUMN = {"parties": "slug", "treaties": "slug", "aliases": "name", "events": "key", "deadlines": "key",
                "statements": "url"}
+# The many-to-many column of each kind that has one.
+_LINKS = {"treaties": "parties", "events": "parties", "deadlines": "parties", "statements": "treaties"}
 _TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
 
 Progress = Callable[[str, str, int, int], None]  # (stage, kind, done, total)
@@ -179,9 +181,8 @@ class _Plan:
             changed = [name for name, value in values.items() if getattr(obj, name) != value]
             for name in changed:
                 setattr(obj, name, values[name])
-        link_column = {"treaties": "parties", "events": "parties", "deadlines": "parties", "statements": "treaties"}
         new_links = None
-        if kind in link_column and links is not None and (created or links != self._current_links(kind, obj)):
+        if kind in _LINKS and links is not None and (created or links != self._current_links(kind, obj)):
             new_links = links
         try:
             obj.clean()
@@ -276,12 +277,11 @@ class _Plan:
         return set(slugs)
 
     def _current_links(self, kind: str, obj: models.Model) -> set:
-        name = "treaties" if kind == "statements" else "parties"
         if obj.pk is None:
             return set()
         if kind == "statements":
             return self._statement_links.get(obj.pk, set())
-        return {linked.slug for linked in getattr(obj, name).all()}
+        return {linked.slug for linked in getattr(obj, _LINKS[kind]).all()}
 
     def _check_party_names(self) -> None:
         # Party names and ISO codes are unique too: say which row clashes instead
@@ -376,7 +376,7 @@ class _Plan:
     def _write_links(self, kind: str, pending: list[_Pending]) -> None:
         if not pending:
             return
-        name = "treaties" if kind == "statements" else "parties"
+        name = _LINKS[kind]
         known = self.treaties if name == "treaties" else self.parties
         m2m = MODELS[kind]._meta.get_field(name)
         through = m2m.remote_field.through
