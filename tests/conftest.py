@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 
@@ -8,3 +9,17 @@ from django.core.management import call_command
 def reference_data(db):
     """The shipped dataset, loaded as `make run` loads it."""
     call_command("load_reference_data", stdout=io.StringIO())
+
+
+@pytest.fixture
+def editor(db):
+    """A staff member in the "Editors" group the migrations create, and nothing more."""
+    user = User.objects.create_user("editor", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

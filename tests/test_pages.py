@@ -72,6 +72,8 @@ def test_today_is_the_sites_time_zone_day(reference_data, client, settings):
     "query, present, absent",
     [
         ("q=ДСНВ", ["New START"], ["INF Treaty"]),
+        ("q=дснв", ["New START"], ["INF Treaty"]),
+        ("q=снв-3", ["New START"], ["INF Treaty"]),
         ("q=Moscow+Treaty", ["SORT"], ["New START"]),
         ("q=iran", ["JCPOA"], ["New START"]),
         ("status=lapsed", ["New START", "ABM Treaty"], ["Paris Agreement"]),

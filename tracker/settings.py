@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "treaties",
 ]
 
@@ -58,7 +59,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "treaties.asof.AsOfMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# History is read in the admin, never reverted from it: a revert would skip the
+# admin's re-derivation of deadlines.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"

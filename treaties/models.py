@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from . import rules, status
 from .precision import PreciseDate, Precision
@@ -116,6 +117,8 @@ class Party(models.Model):
     is_organisation = models.BooleanField(default=False)
     note = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "parties"
@@ -201,6 +204,11 @@ class Treaty(models.Model):
 
     objects = TreatyQuerySet.as_manager()
 
+    # The stored status is derived data, refreshed in bulk; history records what editors did.
+    history = HistoricalRecords(
+        excluded_fields=["status_code", "status_suspended", "status_since", "status_as_of", "status_detail"]
+    )
+
     class Meta:
         ordering = ["short_name"]
         verbose_name_plural = "treaties"
@@ -264,6 +272,8 @@ class TreatyAlias(models.Model):
     name = models.CharField(max_length=400)
     language = models.CharField(max_length=8, blank=True, help_text="BCP 47 code: en, ru, fa.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "aliases"
@@ -291,6 +301,8 @@ class TreatyEvent(Dated):
         blank=True,
         help_text="A stable name for this event within its treaty, used to match imports and the shipped data.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "id"]
@@ -352,7 +364,14 @@ class Deadline(Dated):
         TreatyEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="derived_deadlines",
         editable=False,
     )
+    key = models.SlugField(
+        max_length=120,
+        blank=True,
+        help_text="A stable name for this deadline within its treaty, used to match imports.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "id"]
@@ -370,6 +389,7 @@ class Deadline(Dated):
                 fields=["derived_from"], condition=Q(rule=DeadlineRule.WITHDRAWAL),
                 name="deadline_one_per_withdrawal_notice",
             ),
+            models.UniqueConstraint(fields=["treaty", "key"], condition=~Q(key=""), name="deadline_key_unique"),
             models.CheckConstraint(
                 name="deadline_derived_has_rule",
                 condition=Q(derived_from__isnull=True) | ~Q(rule=""),
@@ -398,6 +418,8 @@ class Statement(Dated):
     language = models.CharField(max_length=8, blank=True)
     treaties = models.ManyToManyField(Treaty, blank=True, related_name="statements")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('treaties', '0001_initial'),
+        ('treaties', '0003_admin_editors_group'),
     ]
 
     operations = [

@@ -1,0 +1,80 @@
+"""Which treaties a text mentions, by their names and aliases.
+
+Pure: give it (treaty, name) pairs and a text, and it says which treaties
+the text names and with which words. Whole words only, case-insensitive,
+Latin and Cyrillic alike; "ё" reads as "е", any dash as a hyphen and any run
+of spaces as one, as people type them. Where one stretch of text could name
+two things, the longest name wins ("New START" is not also "START"); a name
+two treaties share is reported as ambiguous, for a person to decide.
+"""
+
+import re
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+_DASH = re.compile(f"[{_DASHES}]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Mention:
+    treaty: Hashable  # whatever key the caller gave: a Treaty, its id or its slug
+    words: tuple[str, ...]  # the words in the text that named it, as written there, in order of appearance
+    ambiguous: bool = False  # every name that matched is shared with another treaty
+
+
+def normalise(name: str) -> str:
+    """The form two spellings of one name share."""
+    name = _SPACE.sub(" ", name.strip()).casefold().replace("ё", "е")
+    return _DASH.sub("-", name)
+
+
+def _pattern(name: str) -> str:
+    parts = []
+    for char in normalise(name):
+        if char == " ":
+            parts.append(r"\s+")
+        elif char == "-":
+            parts.append(f"[{_DASHES}]")
+        elif char == "е":
+            parts.append("[её]")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+class TreatyMatcher:
+    """Compiled once for a set of names, then asked about many texts."""
+
+    def __init__(self, names: Iterable[tuple[Hashable, str]]):
+        self._treaties: dict[str, list[Hashable]] = {}
+        for treaty, name in names:
+            key = normalise(name)
+            if key and treaty not in self._treaties.setdefault(key, []):
+                self._treaties[key].append(treaty)
+        # Longest first, so that at any position the longest name wins.
+        alternatives = sorted(self._treaties, key=len, reverse=True)
+        self._regex = (
+            re.compile(r"(?<!\w)(?:" + "|".join(_pattern(n) for n in alternatives) + r")(?!\w)", re.IGNORECASE)
+            if alternatives
+            else None
+        )
+
+    def mentions(self, text: str) -> list[Mention]:
+        if self._regex is None or not text:
+            return []
+        words: dict[Hashable, list[str]] = {}
+        clear: dict[Hashable, bool] = {}
+        for match in self._regex.finditer(text):
+            treaties = self._treaties[normalise(match.group())]
+            for treaty in treaties:
+                if match.group() not in words.setdefault(treaty, []):
+                    words[treaty].append(match.group())
+                clear[treaty] = clear.get(treaty, False) or len(treaties) == 1
+        return [Mention(treaty, tuple(found), ambiguous=not clear[treaty]) for treaty, found in words.items()]
+
+
+def treaty_mentions(text: str, names: Iterable[tuple[Hashable, str]]) -> list[Mention]:
+    """The treaties `text` mentions, in order of first mention; see `TreatyMatcher` to reuse the names."""
+    return TreatyMatcher(names).mentions(text)
