@@ -85,3 +85,6 @@ class StatementAdmin(admin.ModelAdmin):
     search_fields = ["title", "speaker", "quote", "url"]
     autocomplete_fields = ["treaties"]
     date_hierarchy = "date"
+
+
+from . import subscription_admin  # noqa: E402, F401 - subscriptions and the delivery log

@@ -2,9 +2,46 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from . import alerts, subscriptions
+
 
 @shared_task
 def clear_expired_sessions() -> int:
     """Editors' admin sessions pile up in the database; drop the expired ones daily."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task
+def reminders_scan() -> dict:
+    result = alerts.reminders_scan()
+    return {"reminders": result.reminders, "changes": result.changes, "queued": len(result.queued),
+            "digests": len(result.digests)}
+
+
+# acks_late: a worker that dies mid-send leaves the task to be redelivered; the row's claim keeps it single.
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def delivery_send(self, delivery_id: int) -> str:
+    outcome = alerts.delivery_send(delivery_id=delivery_id)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def digest_send(self, subscription_id: int) -> str:
+    outcome = alerts.digest_send(subscription_id=subscription_id)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task
+def subscriptions_purge_unconfirmed() -> int:
+    return subscriptions.subscriptions_purge_unconfirmed()
+
+
+@shared_task
+def statement_alerts_send(statement_id: int) -> int:
+    """For the feeds: call with transaction.on_commit once a statement is linked to its treaties."""
+    return alerts.statement_alerts_send(statement_id=statement_id)
