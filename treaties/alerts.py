@@ -46,6 +46,7 @@ from .reminders import (
     digest_subject,
     has_moved,
     headline,
+    is_time_zone,
     lead_bit,
     lead_label,
     lead_windows,
@@ -76,8 +77,10 @@ def reminders_scan(*, now: dt.datetime | None = None, dry_run: bool = False, des
     """Record every reminder that has come due and hand unsent emails to workers; safe to run at any time."""
     result = ScanResult(now or timezone.now())
     with transaction.atomic():
-        zones = Subscription.objects.active().order_by().values_list("time_zone", flat=True).distinct()
-        days = send_days(now=result.now, zones=list(zones))
+        zones = set(Subscription.objects.active().order_by().values_list("time_zone", flat=True).distinct())
+        if unknown := sorted(z for z in zones if not is_time_zone(z)):
+            log.error("Subscriptions in unknown time zones get no reminders until fixed: %s", unknown)
+        days = send_days(now=result.now, zones=sorted(zones - set(unknown)))
         result.changes = _change_notices_record(now=result.now)
         for day, clocks in days.items():
             result.reminders += _reminders_record(now=result.now, day=day, clocks=clocks)
@@ -481,10 +484,8 @@ def _local_today(subscription: Subscription, now: dt.datetime) -> dt.date:
     return now.astimezone(zoneinfo.ZoneInfo(subscription.time_zone)).date()
 
 
-def _latest_statements(treaty: Treaty | None, limit: int = 3):
-    if treaty is None:
-        return []
-    return list(treaty.statements.order_by("-date", "-id")[:limit])
+def _latest_statements(treaty: Treaty, today: dt.date, limit: int = 3):
+    return list(treaty.statements.filter(date__lte=today).order_by("-date", "-id")[:limit])
 
 
 def _statement_url(statement: Statement) -> str:
@@ -507,7 +508,7 @@ def _item(delivery: ReminderDelivery, deadline: Deadline | None, *, now: dt.date
         return DigestItem(delivery.kind, statement.date, ref)
     treaty = delivery.treaty
     ref.update(treaty=treaty, treaty_url=links.absolute(treaty.get_absolute_url()),
-               statements=[(s, _statement_url(s)) for s in _latest_statements(treaty)])
+               statements=[(s, _statement_url(s)) for s in _latest_statements(treaty, today)])
     if delivery.kind == DeliveryKind.REMINDER:
         ref.update(
             deadline=deadline, when=deadline.when, meaning=KIND_MEANINGS.get(deadline.kind, ""),

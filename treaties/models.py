@@ -431,7 +431,7 @@ class Subscription(models.Model):
     lead_mask = models.PositiveIntegerField(
         help_text="The lead times chosen, as bits of treaties.reminders.LEAD_CHOICES; edit as “lead days”."
     )
-    time_zone = models.CharField(max_length=64, help_text="An IANA name: Europe/Geneva.")
+    time_zone = models.CharField(max_length=64, help_text="An IANA name: Europe/Zurich.")
     hour = models.PositiveSmallIntegerField(default=8, help_text="Local hour of day (0–23) to send at.")
     digest = models.BooleanField(default=False, help_text="One email a day instead of one per reminder.")
     statements = models.BooleanField(
@@ -499,7 +499,7 @@ class Subscription(models.Model):
     def clean(self):
         super().clean()
         if self.time_zone and not is_time_zone(self.time_zone):
-            raise ValidationError({"time_zone": "Choose a time zone from the list, e.g. Europe/Geneva."})
+            raise ValidationError({"time_zone": "Choose a time zone from the list, e.g. Europe/Zurich."})
 
 
 class SubscriptionCategory(models.Model):

@@ -47,12 +47,20 @@ def lead_bit(days: int) -> int:
 
 
 @cache
-def time_zones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def is_time_zone(name: str) -> bool:
-    return name in time_zones()
+    return name in _known_zones()
+
+
+@cache
+def time_zones() -> tuple[str, ...]:
+    """The zones a subscriber picks from: "Area/City" names and UTC, not the aliases ("GB", "localtime")."""
+    areas = ("Africa/", "America/", "Antarctica/", "Arctic/", "Asia/", "Atlantic/", "Australia/", "Europe/",
+             "Indian/", "Pacific/")
+    return tuple(sorted(z for z in _known_zones() if z.startswith(areas) or z == "UTC"))
 
 
 def effective_day(*, now: dt.datetime, time_zone: str, hour: int) -> dt.date:

@@ -5,6 +5,11 @@ from .models import Category, Party, Subscription, Treaty
 from .reminders import DEFAULT_LEADS, LEAD_CHOICES, lead_label, time_zones
 from .subscriptions import Choices
 
+def _zone_choices() -> list[tuple[str, str]]:
+    zones = set(time_zones()) | {settings.TIME_ZONE}
+    return [(zone, zone.replace("_", " ")) for zone in sorted(zones)]
+
+
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 
@@ -30,7 +35,7 @@ class ChoicesForm(forms.Form):
         help_text="Every treaty the party is bound by.",
     )
     lead_days = _lead_field()
-    time_zone = forms.ChoiceField(label="Time zone", choices=lambda: [(z, z) for z in time_zones()])
+    time_zone = forms.ChoiceField(label="Time zone", choices=lambda: _zone_choices())
     hour = forms.TypedChoiceField(label="At", coerce=int, choices=HOURS, initial=8)
     digest = forms.TypedChoiceField(
         label="How", coerce=lambda value: value == "digest", initial="immediate", widget=forms.RadioSelect,
@@ -85,7 +90,7 @@ class SubscriptionAdminForm(forms.ModelForm):
     lead_days = _lead_field()
     categories = forms.MultipleChoiceField(choices=Category.choices, required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    time_zone = forms.ChoiceField(choices=lambda: [(z, z) for z in time_zones()])
+    time_zone = forms.ChoiceField(choices=lambda: _zone_choices())
 
     class Meta:
         model = Subscription

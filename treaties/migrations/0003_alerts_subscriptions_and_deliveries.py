@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254)),
                 ('everything', models.BooleanField(default=False, help_text='Every deadline of every treaty.')),
                 ('lead_mask', models.PositiveIntegerField(help_text='The lead times chosen, as bits of treaties.reminders.LEAD_CHOICES; edit as “lead days”.')),
-                ('time_zone', models.CharField(help_text='An IANA name: Europe/Geneva.', max_length=64)),
+                ('time_zone', models.CharField(help_text='An IANA name: Europe/Zurich.', max_length=64)),
                 ('hour', models.PositiveSmallIntegerField(default=8, help_text='Local hour of day (0–23) to send at.')),
                 ('digest', models.BooleanField(default=False, help_text='One email a day instead of one per reminder.')),
                 ('statements', models.BooleanField(default=False, help_text='Also an email when a statement is linked to a watched treaty.')),
