@@ -21,7 +21,7 @@ from treaties.reminders import (
     send_days,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 FEB_5 = PreciseDate(dt.date(2026, 2, 5))
 
 
@@ -149,7 +149,8 @@ def test_the_headline_gives_days_and_date_for_a_day_and_never_a_false_day_for_a_
     assert headline(treaty="New START", kind="expiry", kind_label="Expiry", when=february,
                     today=dt.date(2026, 1, 2)) == "New START expires in February 2026"
     assert headline(treaty="INF Treaty", kind="withdrawal_effective", kind_label="Withdrawal takes effect",
-                    when=FEB_5, today=dt.date(2026, 2, 5)) == "INF Treaty withdrawal takes effect today — 5 February 2026"
+                    when=FEB_5, today=dt.date(2026, 2, 5)
+                    ) == "INF Treaty withdrawal takes effect today — 5 February 2026"
 
 
 def test_a_digest_groups_changes_then_deadlines_soonest_first_then_newest_statements():

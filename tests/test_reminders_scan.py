@@ -24,7 +24,7 @@ from treaties.models import (
 from treaties.reminders import DEFAULT_LEADS, leads_from_mask, reminder_due
 
 pytestmark = pytest.mark.django_db
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(text: str) -> dt.datetime:

@@ -70,18 +70,18 @@ def test_subscribing_sends_only_a_confirmation_until_the_address_confirms(client
 
 
 def test_a_confirm_link_expires_after_seven_days(client, start):
-    with time_machine.travel(dt.datetime(2026, 1, 1, 9, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC), tick=False):
         client.post(reverse("treaties:subscribe"), form(treaties=[start.pk]))
         subscription = Subscription.objects.get()
         confirm = links.confirm_url(subscription)
-    with time_machine.travel(dt.datetime(2026, 1, 8, 10, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 8, 10, tzinfo=dt.UTC), tick=False):
         assert client.post(confirm).status_code == 404
     assert not Subscription.objects.get().is_active
 
 
 def test_the_response_is_the_same_whether_or_not_the_address_is_subscribed(client, start):
     first = client.post(reverse("treaties:subscribe"), form(treaties=[start.pk]))
-    Subscription.objects.update(confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    Subscription.objects.update(confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     again = client.post(reverse("treaties:subscribe"), form(treaties=[start.pk]))
     assert (first.status_code, first.url) == (again.status_code, again.url)
     assert client.get(first.url).content == client.get(again.url).content
@@ -134,9 +134,9 @@ def test_one_click_unsubscribe_works_without_a_csrf_token(start):
     from django.test import Client
 
     subscription = Subscription.objects.create(email="reader@example.org", time_zone="UTC", lead_mask=1,
-                                               confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+                                               confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     pending = ReminderDelivery.objects.create(subscription=subscription, kind="reminder", next_try_at=dt.datetime(
-        2026, 1, 1, tzinfo=dt.timezone.utc), created_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+        2026, 1, 1, tzinfo=dt.UTC), created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(links.unsubscribe_url(subscription), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
@@ -148,7 +148,7 @@ def test_one_click_unsubscribe_works_without_a_csrf_token(start):
 
 def test_opening_the_unsubscribe_link_asks_before_unsubscribing(client):
     subscription = Subscription.objects.create(email="reader@example.org", time_zone="UTC", lead_mask=1,
-                                               confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+                                               confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     response = client.get(links.unsubscribe_url(subscription))
     assert b"Unsubscribe" in response.content
     subscription.refresh_from_db()
@@ -157,7 +157,7 @@ def test_opening_the_unsubscribe_link_asks_before_unsubscribing(client):
 
 def test_a_tampered_or_revoked_link_is_refused(client):
     subscription = Subscription.objects.create(email="reader@example.org", time_zone="UTC", lead_mask=1,
-                                               confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+                                               confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     url = links.manage_url(subscription)
     assert client.get(url).status_code == 200
     assert client.get(url.replace("/manage/", "/manage/x")).status_code == 404
@@ -168,7 +168,7 @@ def test_a_tampered_or_revoked_link_is_refused(client):
 
 def test_the_manage_page_changes_the_choices(client, start):
     subscription = Subscription.objects.create(email="reader@example.org", time_zone="UTC", lead_mask=1,
-                                               confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+                                               confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     data = form(categories=["environment"], lead_days=["90", "1"], digest="digest", statements="on")
     del data["email"]
     response = client.post(links.manage_url(subscription), data)
@@ -184,8 +184,8 @@ def test_the_mailbox_lists_and_shows_emails_written_to_files_with_debug_on(clien
     settings.EMAIL_FILE_PATH = str(tmp_path)
     subscription = Subscription.objects.create(email="reader@example.org", time_zone="UTC", lead_mask=1)
     row = ReminderDelivery.objects.create(subscription=subscription, kind="confirmation",
-                                          next_try_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
-                                          created_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+                                          next_try_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                                          created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     alerts.delivery_send(delivery_id=row.pk)
     listing = client.get(reverse("treaties:dev_mailbox"))
     assert b"Confirm your Treaty Tracker alerts" in listing.content

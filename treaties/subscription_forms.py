@@ -5,6 +5,7 @@ from .models import Category, Party, Subscription, Treaty
 from .reminders import DEFAULT_LEADS, LEAD_CHOICES, lead_label, time_zones
 from .subscriptions import Choices
 
+
 def _zone_choices() -> list[tuple[str, str]]:
     zones = set(time_zones()) | {settings.TIME_ZONE}
     return [(zone, zone.replace("_", " ")) for zone in sorted(zones)]
