@@ -166,9 +166,12 @@ ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=10 * 60)
 ALERTS_REQUEUE_AFTER = env.int("ALERTS_REQUEUE_AFTER", default=15 * 60)
 ALERTS_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 ALERTS_SUBSCRIBE_LIMITS = {"address": (3, 60 * 60), "client": (20, 60 * 60)}  # (requests, per seconds)
-if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS:
-    # Tests that kill a worker shorten it, so the broker hands its unacknowledged task on quickly.
-    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# The queue alert emails go to: give them their own workers in production, their own queue in tests.
+ALERTS_QUEUE = env.str("ALERTS_QUEUE", default="celery")
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    # JSON merged into the Redis options: tests that kill a worker shorten the visibility timeout and the
+    # sweep that hands unacknowledged tasks on, and keep their keys apart with a global_keyprefix.
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}))
 CELERY_BEAT_SCHEDULE["reminders-scan"] = {"task": "treaties.tasks.reminders_scan", "schedule": ALERTS_SCAN_EVERY}
 CELERY_BEAT_SCHEDULE["subscriptions-purge-unconfirmed"] = {
     "task": "treaties.tasks.subscriptions_purge_unconfirmed",

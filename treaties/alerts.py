@@ -276,9 +276,9 @@ def _enqueue_on_commit(delivery_ids, subscription_ids) -> None:
         from . import tasks  # tasks import this module
 
         for pk in delivery_ids:
-            tasks.delivery_send.delay(pk)
+            tasks.delivery_send.apply_async((pk,), queue=settings.ALERTS_QUEUE)
         for pk in subscription_ids:
-            tasks.digest_send.delay(pk)
+            tasks.digest_send.apply_async((pk,), queue=settings.ALERTS_QUEUE)
 
     if delivery_ids or subscription_ids:
         transaction.on_commit(enqueue)

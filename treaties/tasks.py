@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ def reminders_scan() -> dict:
 def delivery_send(self, delivery_id: int) -> str:
     outcome = alerts.delivery_send(delivery_id=delivery_id)
     if outcome.retry_in is not None:
-        raise self.retry(countdown=outcome.retry_in)
+        raise self.retry(countdown=outcome.retry_in, queue=settings.ALERTS_QUEUE)
     return outcome.status
 
 
@@ -32,7 +33,7 @@ def delivery_send(self, delivery_id: int) -> str:
 def digest_send(self, subscription_id: int) -> str:
     outcome = alerts.digest_send(subscription_id=subscription_id)
     if outcome.retry_in is not None:
-        raise self.retry(countdown=outcome.retry_in)
+        raise self.retry(countdown=outcome.retry_in, queue=settings.ALERTS_QUEUE)
     return outcome.status
 
 
