@@ -23,17 +23,18 @@ def reminders_scan() -> dict:
 # acks_late: a worker that dies mid-send leaves the task to be redelivered; the row's claim keeps it single.
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def delivery_send(self, delivery_id: int) -> str:
-    outcome = alerts.delivery_send(delivery_id=delivery_id)
-    if outcome.retry_in is not None:
-        raise self.retry(countdown=outcome.retry_in, queue=settings.ALERTS_QUEUE)
-    return outcome.status
+    return _retried(self, alerts.delivery_send(delivery_id=delivery_id))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def digest_send(self, subscription_id: int) -> str:
-    outcome = alerts.digest_send(subscription_id=subscription_id)
+    return _retried(self, alerts.digest_send(subscription_id=subscription_id))
+
+
+def _retried(task, outcome: alerts.Outcome) -> str:
+    # The attempts are counted on the delivery rows, which mark them failed after the last one.
     if outcome.retry_in is not None:
-        raise self.retry(countdown=outcome.retry_in, queue=settings.ALERTS_QUEUE)
+        raise task.retry(countdown=outcome.retry_in, queue=settings.ALERTS_QUEUE)
     return outcome.status
 
 
