@@ -124,10 +124,10 @@ def main():
     for pairs in args.pairs:
         made = generate(pairs)
         now = timezone.now()
-        t_ceiling, expected = timed(lambda: ceiling(now))
-        t_dry, recorded = timed(lambda: scan(now, keep=False))
-        t_first, first = timed(lambda: scan(now, keep=True), repeat=1)
-        t_next, again = timed(lambda: scan(now, keep=True))
+        t_ceiling, expected = timed(lambda now=now: ceiling(now))
+        t_dry, recorded = timed(lambda now=now: scan(now, keep=False))
+        t_first, first = timed(lambda now=now: scan(now, keep=True), repeat=1)
+        t_next, again = timed(lambda now=now: scan(now, keep=True))
         assert expected == recorded == first == ReminderDelivery.objects.count(), (expected, recorded, first)
         assert again == 0
         print(f"| {made:,} | {Subscription.objects.count():,} | {first:,} | {t_ceiling * 1000:,.0f} ms "

@@ -199,3 +199,34 @@ def test_the_mailbox_lists_and_shows_emails_written_to_files_with_debug_on(clien
 def test_the_mailbox_is_not_there_with_debug_off(client, settings):
     settings.DEBUG = False
     assert client.get(reverse("treaties:dev_mailbox")).status_code == 404
+
+
+def test_staff_see_subscriptions_and_the_delivery_log_and_can_resend(admin_client, start):
+    subscription = Subscription.objects.create(email="reader@example.org", time_zone="UTC", lead_mask=1,
+                                               confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    subscription.treaties.add(start)
+    failed = ReminderDelivery.objects.create(
+        subscription=subscription, kind="confirmation", status="failed", error="SMTPServerDisconnected",
+        next_try_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert b"reader@example.org" in admin_client.get(reverse("admin:treaties_subscription_changelist")).content
+    page = admin_client.get(reverse("admin:treaties_subscription_change", args=[subscription.pk]))
+    assert page.status_code == 200 and b"On the day" in page.content
+    log = admin_client.get(reverse("admin:treaties_reminderdelivery_changelist"))
+    assert b"SMTPServerDisconnected" in log.content
+    admin_client.post(reverse("admin:treaties_reminderdelivery_changelist"),
+                      {"action": "resend", "_selected_action": [failed.pk]})
+    failed.refresh_from_db()
+    assert (failed.status, failed.error, failed.attempts) == ("pending", "", 0)
+
+
+def test_staff_edit_lead_times_and_categories_as_lists(admin_client, start):
+    subscription = Subscription.objects.create(email="reader@example.org", time_zone="UTC", lead_mask=1)
+    response = admin_client.post(reverse("admin:treaties_subscription_change", args=[subscription.pk]), {
+        "email": "reader@example.org", "treaties": [start.pk], "categories": ["space"], "lead_days": ["7", "1"],
+        "time_zone": "Europe/Zurich", "hour": "9", "deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    subscription.refresh_from_db()
+    assert subscription.lead_days == [7, 1] and subscription.time_zone == "Europe/Zurich"
+    assert subscription.watching() == "New START and space treaties"
