@@ -57,7 +57,6 @@ from .reminders import (
 log = logging.getLogger(__name__)
 
 UNSENT = [DeliveryStatus.PENDING, DeliveryStatus.SENDING]
-BATCH = 1000
 
 
 # --- The scan ---------------------------------------------------------------------------------------
@@ -229,14 +228,13 @@ def _change_notices_record(*, now: dt.datetime) -> int:
 
 
 def _hand_over(deliveries, *, now: dt.datetime) -> list[int]:
-    """Unsent rows whose turn has come, marked so the next scans leave them to the queue for a while."""
+    """Unsent rows whose turn has come, marked in one UPDATE so the next scans leave them to the queue a while."""
     later = now + dt.timedelta(seconds=settings.ALERTS_REQUEUE_AFTER)
-    due = deliveries.filter(status__in=UNSENT, next_try_at__lte=now).order_by("next_try_at", "id")
-    handed = []
-    while batch := list(due.values_list("id", flat=True)[:BATCH]):
-        ReminderDelivery.objects.filter(id__in=batch).update(next_try_at=later)
-        handed += batch
-    return handed
+    due, params = deliveries.filter(status__in=UNSENT, next_try_at__lte=now).values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_table(ReminderDelivery)} SET next_try_at = %s WHERE id IN ({due}) RETURNING id",
+                       [_datetime(later), *params])
+        return sorted(pk for (pk,) in cursor.fetchall())
 
 
 def _digests_hand_over(*, now: dt.datetime, day: dt.date, clocks) -> list[int]:
@@ -248,12 +246,11 @@ def _digests_hand_over(*, now: dt.datetime, day: dt.date, clocks) -> list[int]:
     subscriptions = (
         Subscription.objects.active().filter(digest=True).filter(_clocks_q(clocks))
         .filter(Q(digest_sent_on__isnull=True) | Q(digest_sent_on__lt=day))
-        .filter(Exists(unsent.filter(subscription=OuterRef("pk")))).order_by("id")
+        .filter(Exists(unsent.filter(subscription=OuterRef("pk"))))
     )
-    handed = []
-    while batch := list(subscriptions.values_list("id", flat=True)[:BATCH]):
-        unsent.filter(subscription_id__in=batch).update(next_try_at=later)
-        handed += batch
+    handed = sorted(subscriptions.values_list("id", flat=True))
+    if handed:
+        unsent.filter(subscription__in=subscriptions.values("id")).update(next_try_at=later)
     return handed
 
 
