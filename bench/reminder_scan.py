@@ -131,7 +131,7 @@ def main():
         assert expected == recorded == first == ReminderDelivery.objects.count(), (expected, recorded, first)
         assert again == 0
         print(f"| {made:,} | {Subscription.objects.count():,} | {first:,} | {t_ceiling * 1000:,.0f} ms "
-              f"| {t_first * 1000:,.0f} ms (selection alone, rolled back: {t_dry * 1000:,.0f} ms) "
+              f"| {t_first * 1000:,.0f} ms (as a dry run, rolled back: {t_dry * 1000:,.0f} ms) "
               f"| {t_next * 1000:,.0f} ms |", flush=True)
 
 
