@@ -254,3 +254,30 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Alerts: subscriptions, reminders and their emails (treaties.alerts) ---
+# Rate limits and other short-lived counters. One process's memory by default; set
+# CACHE_URL=redis://127.0.0.1:6379/1 so every web process shares the same limits.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A stuck SMTP server must fail a send (and retry it later), not hang a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+ALERTS_SCAN_EVERY = env.int("ALERTS_SCAN_EVERY", default=5 * 60)  # seconds between beat scans
+ALERTS_RETRY_DELAY = env.int("ALERTS_RETRY_DELAY", default=60)  # first retry; doubles each time
+ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)  # then the delivery is marked failed
+# A worker that claimed an email and went silent this long is presumed dead; its claim can be taken.
+ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=10 * 60)
+# An unsent delivery that no worker picked up in this long is handed to the queue again by the scan.
+ALERTS_REQUEUE_AFTER = env.int("ALERTS_REQUEUE_AFTER", default=15 * 60)
+ALERTS_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
+ALERTS_SUBSCRIBE_LIMITS = {"address": (3, 60 * 60), "client": (20, 60 * 60)}  # (requests, per seconds)
+# The queue alert emails go to: give them their own workers in production, their own queue in tests.
+ALERTS_QUEUE = env.str("ALERTS_QUEUE", default="celery")
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    # JSON merged into the Redis options: tests that kill a worker shorten the visibility timeout and the
+    # sweep that hands unacknowledged tasks on, and keep their keys apart with a global_keyprefix.
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}))
+CELERY_BEAT_SCHEDULE["reminders-scan"] = {"task": "treaties.tasks.reminders_scan", "schedule": ALERTS_SCAN_EVERY}
+CELERY_BEAT_SCHEDULE["subscriptions-purge-unconfirmed"] = {
+    "task": "treaties.tasks.subscriptions_purge_unconfirmed",
+    "schedule": 24 * 60 * 60,
+}

@@ -1,7 +1,9 @@
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from . import alerts, subscriptions
 from .statuses import statuses_refresh
 
 
@@ -16,3 +18,39 @@ def clear_expired_sessions() -> int:
 def refresh_statuses() -> int:
     """Time passing alone expires treaties: keep each row's stored status for today current."""
     return statuses_refresh(only_stale=True)
+
+
+@shared_task
+def reminders_scan() -> dict:
+    result = alerts.reminders_scan()
+    return {"reminders": result.reminders, "changes": result.changes, "queued": len(result.queued),
+            "digests": len(result.digests)}
+
+
+# acks_late: a worker that dies mid-send leaves the task to be redelivered; the row's claim keeps it single.
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def delivery_send(self, delivery_id: int) -> str:
+    return _retried(self, alerts.delivery_send(delivery_id=delivery_id))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def digest_send(self, subscription_id: int) -> str:
+    return _retried(self, alerts.digest_send(subscription_id=subscription_id))
+
+
+def _retried(task, outcome: alerts.Outcome) -> str:
+    # The attempts are counted on the delivery rows, which mark them failed after the last one.
+    if outcome.retry_in is not None:
+        raise task.retry(countdown=outcome.retry_in, queue=settings.ALERTS_QUEUE)
+    return outcome.status
+
+
+@shared_task
+def subscriptions_purge_unconfirmed() -> int:
+    return subscriptions.subscriptions_purge_unconfirmed()
+
+
+@shared_task
+def statement_alerts_send(statement_id: int) -> int:
+    """For the feeds: call with transaction.on_commit once a statement is linked to its treaties."""
+    return alerts.statement_alerts_send(statement_id=statement_id)

@@ -36,3 +36,16 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="treaties:api_schema"), name="api_docs"),
     path("healthz", health.healthz, name="healthz"),
 ]
+
+# Alerts: subscribing, and the links in every alert email.
+from . import subscription_views  # noqa: E402
+
+urlpatterns += [
+    path("alerts/", subscription_views.subscribe, name="subscribe"),
+    path("alerts/check-your-inbox/", subscription_views.subscribe_sent, name="subscribe_sent"),
+    path("alerts/confirm/<str:token>/", subscription_views.subscription_confirm, name="subscription_confirm"),
+    path("alerts/manage/<str:token>/", subscription_views.subscription_manage, name="subscription_manage"),
+    path("alerts/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
+    path("dev/mailbox/", subscription_views.dev_mailbox, name="dev_mailbox"),
+    path("dev/mailbox/<str:name>/<int:index>/", subscription_views.dev_mail, name="dev_mail"),
+]
