@@ -101,3 +101,28 @@ def test_keyboard_focus_is_visible(site, browser):
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+
+
+@pytest.mark.services
+def test_no_page_breaks_the_content_security_policy(site, browser, django_user_model):
+    django_user_model.objects.create_superuser("admin", "admin@example.org", "a-long-password-1")
+    page = browser.new_page()
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(
+        (page.url, message.text)))
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("a-long-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    for path in ["/", "/treaties/", "/treaties/new-start/", "/timeline/", "/statements/", "/alerts/",
+                 "/api/docs/", "/admin/treaties/treaty/", "/admin/treaties/treaty/add/",
+                 "/admin/treaties/statement/add/"]:
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+    page.goto(site + "/admin/treaties/treaty/")
+    page.screenshot(path=SCREENSHOTS / "admin-treaties.png", full_page=True)
+    page.goto(site + "/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
+    page.screenshot(path=SCREENSHOTS / "api-docs.png", full_page=False)
+    assert violations == []

@@ -161,6 +161,8 @@ if not DEBUG:
     if env.bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# /healthz calls the reminder scan stale past this many seconds (beat runs it every 5 minutes).
+HEALTH_SCAN_MAX_AGE = env.int("HEALTH_SCAN_MAX_AGE", default=30 * 60)
 
 # No inline script or style anywhere: templates use the stylesheet and external scripts only.
 CONTENT_SECURITY_POLICY = {

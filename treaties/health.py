@@ -2,10 +2,14 @@
 
 import time
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 
 from tracker.celery import app as celery_app
+
+from .models import Heartbeat
 
 
 def _database() -> str:
@@ -23,6 +27,16 @@ def _broker() -> str:
 CHECKS = {"database": _database, "broker": _broker}
 
 
+def _reminder_scan() -> dict:
+    """Reported, not failed on: beat being late must not take the web servers out of rotation."""
+    beat = Heartbeat.objects.filter(name="reminders_scan").first()
+    if beat is None:
+        return {"last_completed": None, "age_seconds": None, "stale": True}
+    age = (timezone.now() - beat.completed_at).total_seconds()
+    return {"last_completed": beat.completed_at.isoformat(), "age_seconds": round(age),
+            "stale": age > settings.HEALTH_SCAN_MAX_AGE}
+
+
 def healthz(request):
     started = time.monotonic()
     report, healthy = {}, True
@@ -32,6 +46,10 @@ def healthz(request):
         except Exception as error:  # noqa: BLE001 - any failure is the answer to report
             report[name] = f"failing: {type(error).__name__}: {error}"[:300]
             healthy = False
+    try:
+        report["reminder_scan"] = _reminder_scan()
+    except Exception as error:  # noqa: BLE001 - the database check above already says why
+        report["reminder_scan"] = f"unknown: {type(error).__name__}"
     report["seconds"] = round(time.monotonic() - started, 3)
     response = JsonResponse(report, status=200 if healthy else 503)
     response["Cache-Control"] = "no-store"

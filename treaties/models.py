@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import rules, status
@@ -619,3 +620,17 @@ class ReminderDelivery(models.Model):
     @property
     def armed_when(self) -> PreciseDate | None:
         return PreciseDate(self.armed_for, self.armed_precision or Precision.DAY) if self.armed_for else None
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last completed, for /healthz and for operators."""
+
+    name = models.CharField(max_length=50, unique=True)
+    completed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.completed_at:%Y-%m-%d %H:%M:%S %Z}"
+
+    @classmethod
+    def beat(cls, name: str) -> None:
+        cls.objects.update_or_create(name=name, defaults={"completed_at": timezone.now()})

@@ -2,5 +2,11 @@
 bulk import and export (`transfer`), subscribers and the delivery log, for superusers only
 (`subscriptions`), and who may see what (`access`)."""
 
+from django.contrib import admin as _admin
+
 from . import statements, subscriptions, tracker  # noqa: F401 - registers the model admins
 from .access import SuperuserOnlyAdmin  # noqa: F401
+
+_admin.site.site_header = "Treaty Tracker admin"
+_admin.site.site_title = "Treaty Tracker admin"
+_admin.site.index_title = "Keep the record true"
