@@ -69,3 +69,23 @@ def test_an_unknown_category_calendar_is_a_404_that_lists_the_categories(referen
 def test_pages_offer_a_webcal_subscription(reference_data, client):
     html = client.get("/treaties/new-start/").content.decode()
     assert 'href="webcal://testserver/treaties/new-start/calendar.ics"' in html
+
+
+def test_a_subscriber_has_a_private_calendar_of_what_they_follow_revoked_with_their_links(reference_data, client):
+    from django.utils import timezone
+
+    from treaties import links
+    from treaties.models import Subscription
+    from treaties.reminders import DEFAULT_LEADS, mask_from_leads
+
+    subscription = Subscription.objects.create(email="reader@example.org", confirmed_at=timezone.now(),
+                                               lead_mask=mask_from_leads(DEFAULT_LEADS), time_zone="UTC", hour=8)
+    subscription.treaties.set([Treaty.objects.get(slug="new-start")])
+    url = links.calendar_url(subscription).removeprefix("http://127.0.0.1:8000")
+    summaries = set(events(calendar(client, url)))
+    assert summaries == {"New START: expiry"}
+
+    subscription.secret = "rotated-by-an-administrator"
+    subscription.save()
+    assert client.get(url).status_code == 404
+    assert client.get("/alerts/calendar/forged.ics").status_code == 404

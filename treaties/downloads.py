@@ -14,7 +14,7 @@ from .views import statement_filters, treaty_filters
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
-def _calendar(deadlines, name: str, filename: str) -> HttpResponse:
+def calendar_response(deadlines, name: str, filename: str) -> HttpResponse:
     deadlines = deadlines.select_related("treaty").prefetch_related("parties").order_by("date", "id")
     response = HttpResponse(deadlines_calendar(deadlines, name=name), content_type=CALENDAR_TYPE)
     response["Content-Disposition"] = content_disposition_header(False, filename)
@@ -22,12 +22,12 @@ def _calendar(deadlines, name: str, filename: str) -> HttpResponse:
 
 
 def calendar_all(request):
-    return _calendar(Deadline.objects.all(), "Treaty deadlines", "treaty-deadlines.ics")
+    return calendar_response(Deadline.objects.all(), "Treaty deadlines", "treaty-deadlines.ics")
 
 
 def calendar_treaty(request, slug):
     treaty = get_object_or_404(Treaty, slug=slug)
-    return _calendar(treaty.deadlines.all(), f"{treaty.short_name} deadlines", f"{treaty.slug}.ics")
+    return calendar_response(treaty.deadlines.all(), f"{treaty.short_name} deadlines", f"{treaty.slug}.ics")
 
 
 def calendar_category(request, category):
@@ -35,7 +35,7 @@ def calendar_category(request, category):
         return HttpResponse(f"Unknown category “{category[:40]}”. Use one of: {', '.join(Category.values)}.",
                             status=404, content_type="text/plain; charset=utf-8")
     label = Category(category).label
-    return _calendar(Deadline.objects.filter(treaty__category=category), f"{label} treaty deadlines",
+    return calendar_response(Deadline.objects.filter(treaty__category=category), f"{label} treaty deadlines",
                      f"{category}.ics")
 
 
@@ -43,7 +43,7 @@ def calendar_party(request, slug):
     party = get_object_or_404(Party, slug=slug)
     deadlines = Deadline.objects.filter(treaty__in=Treaty.objects.filter(parties=party).values("pk")) | \
         Deadline.objects.filter(parties=party)
-    return _calendar(deadlines.distinct(), f"Treaty deadlines: {party.name}", f"{party.slug}.ics")
+    return calendar_response(deadlines.distinct(), f"Treaty deadlines: {party.name}", f"{party.slug}.ics")
 
 
 class _Echo:

@@ -13,6 +13,7 @@ from .models import Subscription
 
 CONFIRM_SALT = "treaties.subscription.confirm"
 MANAGE_SALT = "treaties.subscription.manage"
+CALENDAR_SALT = "treaties.subscription.calendar"
 
 
 class BadLink(Exception):
@@ -51,3 +52,9 @@ def manage_url(subscription: Subscription) -> str:
 def unsubscribe_url(subscription: Subscription) -> str:
     token = subscription_token(subscription, salt=MANAGE_SALT)
     return absolute(reverse("treaties:unsubscribe", args=[token]))
+
+
+def calendar_url(subscription: Subscription) -> str:
+    """The subscriber's private calendar of what they follow; revoked with the other links."""
+    token = subscription_token(subscription, salt=CALENDAR_SALT)
+    return absolute(reverse("treaties:subscription_calendar", args=[token]))

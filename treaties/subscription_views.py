@@ -12,7 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import links, subscriptions
-from .models import Treaty
+from .downloads import calendar_response
+from .models import Deadline, Treaty
 from .subscription_forms import ChoicesForm, SubscribeForm
 
 
@@ -80,7 +81,21 @@ def subscription_manage(request, token):
     return render(request, "treaties/subscription_manage.html", {
         "subscription": subscription, "form": form, "saved": saved, "watching": subscription.watching(),
         "unsubscribe_url": links.unsubscribe_url(subscription),
+        "calendar_url": links.calendar_url(subscription),
+        "webcal_url": "webcal://" + links.calendar_url(subscription).split("://", 1)[1],
     }, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "HEAD"])
+def subscription_calendar(request, token):
+    """The subscriber's private calendar: the deadlines of what they follow, until they unsubscribe."""
+    subscription, invalid = _subscription_or_invalid(request, token, salt=links.CALENDAR_SALT)
+    if invalid:
+        return invalid
+    if not subscription.is_active:
+        return render(request, "treaties/subscription_link_invalid.html", status=404)
+    deadlines = Deadline.objects.filter(treaty__in=subscriptions.watched_treaties(subscription).values("pk"))
+    return calendar_response(deadlines, "Treaty deadlines you follow", "my-treaty-deadlines.ics")
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie or token; the link is the key

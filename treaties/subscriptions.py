@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import alerts
-from .models import DeliveryKind, DeliveryStatus, ReminderDelivery, Subscription, SubscriptionCategory
+from .models import DeliveryKind, DeliveryStatus, ReminderDelivery, Subscription, SubscriptionCategory, Treaty
 from .reminders import DEFAULT_LEADS
 
 
@@ -168,3 +169,14 @@ def _apply_scope(subscription: Subscription, choices: Choices) -> None:
         [SubscriptionCategory(subscription=subscription, category=c) for c in choices.categories],
         ignore_conflicts=True,
     )
+
+
+def watched_treaties(subscription: Subscription):
+    """The treaties a subscription follows: all, or those named, in its categories, or of its parties."""
+    if subscription.everything:
+        return Treaty.objects.all()
+    return Treaty.objects.filter(
+        Q(pk__in=subscription.treaties.values("pk"))
+        | Q(category__in=subscription.category_rows.values("category"))
+        | Q(parties__in=subscription.parties.values("pk"))
+    ).distinct()

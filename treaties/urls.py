@@ -46,6 +46,7 @@ urlpatterns += [
     path("alerts/confirm/<str:token>/", subscription_views.subscription_confirm, name="subscription_confirm"),
     path("alerts/manage/<str:token>/", subscription_views.subscription_manage, name="subscription_manage"),
     path("alerts/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
+    path("alerts/calendar/<str:token>.ics", subscription_views.subscription_calendar, name="subscription_calendar"),
     path("dev/mailbox/", subscription_views.dev_mailbox, name="dev_mailbox"),
     path("dev/mailbox/<str:name>/<int:index>/", subscription_views.dev_mail, name="dev_mail"),
 ]
