@@ -23,3 +23,12 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def reference_data_once(db, django_db_blocker):
+    """The shipped dataset for property-based tests, whose examples share one test's transaction."""
+    from treaties.models import Treaty
+
+    if not Treaty.objects.exists():
+        call_command("load_reference_data", stdout=io.StringIO())

@@ -57,6 +57,17 @@ class DeadlineRule(models.TextChoices):
     WITHDRAWAL = "withdrawal", "Withdrawal notice + notice period"
 
 
+def _web_link_constraint(name: str, field: str) -> models.CheckConstraint:
+    # Links are shown to readers as href="…": only http(s), never javascript: or data: URLs,
+    # however a row was written (admin, import, feed or a script).
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(**{field: ""}) | Q(**{f"{field}__startswith": "http://"})
+        | Q(**{f"{field}__startswith": "https://"}),
+        violation_error_message="Links must start with http:// or https://.",
+    )
+
+
 def _precision_constraint(name: str, field: str = "date") -> models.CheckConstraint:
     # Month- and year-precision dates are stored as their first day, so that
     # ordering and "has it started yet?" are plain date comparisons in SQL.
@@ -215,6 +226,7 @@ class Treaty(models.Model):
         verbose_name_plural = "treaties"
         indexes = [models.Index(fields=["status_code", "status_since"], name="treaty_status_idx")]
         constraints = [
+            _web_link_constraint("treaty_text_is_web_link", "official_text_url"),
             models.CheckConstraint(
                 name="treaty_term_positive", condition=Q(term_years__isnull=True) | Q(term_years__gt=0)
             ),
@@ -266,6 +278,9 @@ class Treaty(models.Model):
             raise ValidationError(
                 {"withdrawal_notice_days": "Give the notice period in months or in days, not both."}
             )
+        bad = [url for url in self.provision_sources or [] if not str(url).startswith(("http://", "https://"))]
+        if bad:
+            raise ValidationError({"provision_sources": f"Each source must be an http(s) link; not {bad[0]!r}."})
 
 
 class TreatyAlias(models.Model):
@@ -310,6 +325,7 @@ class TreatyEvent(Dated):
         indexes = [models.Index(fields=["treaty", "date"])]
         constraints = [
             _precision_constraint("event_precision_matches_date"),
+            _web_link_constraint("event_source_is_web_link", "source_url"),
             models.UniqueConstraint(fields=["treaty", "key"], condition=~Q(key=""), name="event_key_unique"),
             models.CheckConstraint(
                 name="event_extension_years_only_on_extension",
@@ -382,6 +398,7 @@ class Deadline(Dated):
         ]
         constraints = [
             _precision_constraint("deadline_precision_matches_date"),
+            _web_link_constraint("deadline_source_is_web_link", "source_url"),
             # One deadline per rule and source event, so re-deriving updates in place.
             models.UniqueConstraint(
                 fields=["treaty", "rule"], condition=Q(rule=DeadlineRule.TERM), name="deadline_one_term_expiry"
@@ -425,7 +442,10 @@ class Statement(Dated):
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["-date", "-id"], name="statement_recent_idx")]
-        constraints = [_precision_constraint("statement_precision_matches_date")]
+        constraints = [
+            _precision_constraint("statement_precision_matches_date"),
+            _web_link_constraint("statement_url_is_web_link", "url"),
+        ]
 
     def __str__(self):
         return self.title

@@ -43,3 +43,9 @@ def on_query(context, prefix="?"):
 def webcal(context, path):
     """A webcal:// address, which calendar apps open as a subscription."""
     return f"webcal://{context['request'].get_host()}{path}"
+
+
+@register.filter
+def web_link(url):
+    """The URL if it is http(s), else "": for links held in JSON, where no column constraint applies."""
+    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else ""
