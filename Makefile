@@ -28,6 +28,8 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	# Fault drills restart PostgreSQL and Redis, so they run alone, after everything else.
+	$(BIN)/pytest -m drill -p no:xdist $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
+from tests.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
+
 
 @pytest.fixture
 def reference_data(db):

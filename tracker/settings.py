@@ -117,6 +117,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that restarts or vanishes must fail a request or task quickly, never hang it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+         "keepalives_count": 3}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -184,6 +189,10 @@ CONTENT_SECURITY_POLICY = {
 vars().update(env.email_url("EMAIL_URL", default="filemail:///var/mail"))
 if "EMAIL_FILE_PATH" in vars() and not Path(EMAIL_FILE_PATH).is_absolute():  # noqa: F821
     EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_FILE_PATH)  # noqa: F821
+# An email API instead of SMTP: install django-anymail[<provider>], then set
+# EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and ANYMAIL='{"<PROVIDER>_API_KEY": "…"}'.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F821 - set by email_url above
+ANYMAIL = env.json("ANYMAIL", default={})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Treaty Tracker <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -32,6 +32,7 @@ from .models import (
     Deadline,
     DeliveryKind,
     DeliveryStatus,
+    Heartbeat,
     ReminderDelivery,
     Statement,
     Subscription,
@@ -94,6 +95,7 @@ def reminders_scan(*, now: dt.datetime | None = None, dry_run: bool = False, des
             transaction.set_rollback(True)  # nothing recorded, nothing queued
         else:
             _enqueue_on_commit(result.queued, result.digests)
+            Heartbeat.beat("reminders_scan")  # /healthz reports how long ago this last completed
     return result
 
 

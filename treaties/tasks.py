@@ -4,7 +4,6 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from . import alerts, subscriptions
-from .models import Heartbeat
 from .statuses import statuses_refresh
 
 
@@ -24,7 +23,6 @@ def refresh_statuses() -> int:
 @shared_task
 def reminders_scan() -> dict:
     result = alerts.reminders_scan()
-    Heartbeat.beat("reminders_scan")
     return {"reminders": result.reminders, "changes": result.changes, "queued": len(result.queued),
             "digests": len(result.digests)}
 
