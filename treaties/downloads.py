@@ -1,7 +1,10 @@
 """Views that hand the data over as files: calendars (iCalendar) and CSV."""
 
 import csv
+import hashlib
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
@@ -12,11 +15,25 @@ from .models import Category, Deadline, Party, Treaty
 from .views import statement_filters, treaty_filters
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+CALENDAR_CACHE_SECONDS = 24 * 60 * 60
 
 
 def calendar_response(deadlines, name: str, filename: str) -> HttpResponse:
     deadlines = deadlines.select_related("treaty").prefetch_related("parties").order_by("date", "id")
-    response = HttpResponse(deadlines_calendar(deadlines, name=name), content_type=CALENDAR_TYPE)
+    # Building thousands of events takes seconds, and calendar apps poll: keep each calendar until a
+    # deadline or treaty in it changes (the key holds the newest change and the count, so edits and
+    # deletions both make a new one).
+    version = deadlines.aggregate(
+        count=Count("id"), deadline=Max("updated_at"), treaty=Max("treaty__updated_at")
+    )
+    key = "calendar:" + hashlib.sha256(
+        f"{name}|{deadlines.query}|{version}".encode()
+    ).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = deadlines_calendar(deadlines, name=name)
+        cache.set(key, body, CALENDAR_CACHE_SECONDS)
+    response = HttpResponse(body, content_type=CALENDAR_TYPE)
     response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
 

@@ -11,6 +11,7 @@ from .provisions import provisions_in_words
 from .timeline import timeline_chart, treaty_timeline
 
 PAGE_SIZE = 25
+TIMELINE_ROWS = 40
 
 
 def dashboard(request):
@@ -123,13 +124,16 @@ def timeline(request):
     category = request.GET.get("category", "")
     if category not in Category.values:
         category = ""
-    treaties = Treaty.objects.with_record().order_by("short_name")
+    treaties = Treaty.objects.order_by("short_name")
     if category:
         treaties = treaties.filter(category=category)
+    # A chart stays readable up to a few dozen rows; more go on further pages.
+    page = Paginator(treaties.with_record(), TIMELINE_ROWS).get_page(request.GET.get("page"))
     return render(request, "treaties/timeline.html", {
-        "chart": timeline_chart(list(treaties), on),
+        "chart": timeline_chart(list(page.object_list), on),
         "categories": Category.choices,
         "category": category,
+        "page": page,
     })
 
 
