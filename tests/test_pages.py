@@ -271,3 +271,12 @@ def test_pages_make_a_bounded_number_of_queries_whatever_the_data_size(db, clien
         with django_assert_max_num_queries(16 if "on=" in url else 12):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_as_of_a_past_day_deadlines_from_later_events_are_not_shown(reference_data, client):
+    body = text(page(client, "/?on=2018-06-01"))
+    assert "INF Treaty — withdrawal takes effect" not in body  # the notice came in February 2019
+    body = text(page(client, "/treaties/new-start/?on=2020-06-01"))
+    assert "Deadline: Expiry" not in body  # the extension that set 5 February 2026 came in 2021
+    assert "Expiry 5 February 2026" not in body
+    assert "Lavrov" not in text(page(client, "/statements/?on=2025-12-01"))

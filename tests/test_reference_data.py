@@ -93,3 +93,22 @@ def test_an_event_removed_from_the_dataset_is_removed_but_editors_events_stay(re
     assert not treaty.events.filter(kind="withdrawal_notice").exists()
     assert not treaty.deadlines.filter(kind="withdrawal_effective").exists()
     assert treaty.events.filter(description="Added by an editor.").exists()
+
+
+def test_reloading_keeps_what_editors_changed_or_added(reference_data, tmp_path):
+    treaty = Treaty.objects.get(slug="new-start")
+    treaty.summary = "Corrected by an editor."
+    treaty.save()
+    added = TreatyEvent.objects.create(treaty=treaty, kind="other", date=dt.date(2026, 3, 1), key="editor-note",
+                                       description="Added by an editor.", source_url="https://example.org/")
+    dataset = json.loads(DATASET.read_text(encoding="utf-8"))
+    next(t for t in dataset["treaties"] if t["slug"] == "new-start")["summary"] = "A newer dataset summary."
+    edited = tmp_path / "reference.json"
+    edited.write_text(json.dumps(dataset), encoding="utf-8")
+
+    result = load_reference_data(edited)
+
+    treaty.refresh_from_db()
+    assert treaty.summary == "Corrected by an editor."
+    assert result["treaties kept as edited"] == 1
+    assert TreatyEvent.objects.filter(pk=added.pk).exists()

@@ -230,3 +230,25 @@ def test_staff_edit_lead_times_and_categories_as_lists(admin_client, start):
     subscription.refresh_from_db()
     assert subscription.lead_days == [7, 1] and subscription.time_zone == "Europe/Zurich"
     assert subscription.watching() == "New START and space treaties"
+
+
+def test_the_unsubscribe_link_does_not_open_the_manage_page(db, client):
+    from django.utils import timezone
+
+    from treaties import links
+    from treaties.models import Subscription
+    from treaties.reminders import DEFAULT_LEADS, mask_from_leads
+
+    subscription = Subscription.objects.create(email="reader@example.org", confirmed_at=timezone.now(),
+                                               lead_mask=mask_from_leads(DEFAULT_LEADS), time_zone="UTC", hour=8)
+    token = links.unsubscribe_url(subscription).rstrip("/").rsplit("/", 1)[1]
+    assert client.get(f"/alerts/manage/{token}/").status_code == 404
+    assert client.get(f"/alerts/unsubscribe/{token}/").status_code == 200
+
+
+def test_email_subjects_and_text_are_not_html_escaped(db):
+    from treaties.emails import email_message
+
+    message = email_message(name="digest", to="r@example.org",
+                            context={"subject": "US & Russia's deadlines", "items": [], "subscription": None})
+    assert message.subject == "US & Russia's deadlines"

@@ -186,7 +186,8 @@ class StatementSerializer(serializers.ModelSerializer):
 def _treaties_prefetched(queryset, on: dt.date):
     return queryset.prefetch_related(
         "parties", "aliases",
-        Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on)).prefetch_related("parties")
+        Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on), selectors.known_on(on))
+                 .prefetch_related("parties")
                  .order_by("date", "id"), to_attr="upcoming"),
     )
 
@@ -298,8 +299,12 @@ class RecordList(generics.ListAPIView):
     def get_queryset(self):
         filters = self.filters_class(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        records = self.serializer_class.Meta.model.objects.select_related("treaty").prefetch_related("parties")
-        return _filter_records(records, filters.validated_data, self.request.as_of).order_by("date", "id")
+        model = self.serializer_class.Meta.model
+        records = model.objects.select_related("treaty").prefetch_related("parties")
+        # As of a day: only what had happened, and only deadlines known by then.
+        on = self.request.as_of
+        records = records.filter(selectors.known_on(on)) if model is Deadline else records.filter(date__lte=on)
+        return _filter_records(records, filters.validated_data, on).order_by("date", "id")
 
 
 @extend_schema(parameters=[EventFilters])
@@ -325,7 +330,7 @@ class StatementList(generics.ListAPIView):
 
     def get_queryset(self):
         data = form_or_400(StatementFilterForm(self.request.query_params))
-        return selectors.statement_search(**data).prefetch_related("treaties")
+        return selectors.statement_search(on=self.request.as_of, **data).prefetch_related("treaties")
 
 
 class StatementDetail(generics.RetrieveAPIView):

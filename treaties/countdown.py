@@ -12,7 +12,7 @@ from .precision import PreciseDate, Precision
 def _days(n: int) -> str:
     """"12 days"; past two years, whole years read better than "8932 days"."""
     if n >= 730:
-        return f"{n * 4 // 1461} years"
+        return f"{round(n / 365.25)} years"
     return f"{n} day" if n == 1 else f"{n} days"
 
 

@@ -123,7 +123,7 @@ def statements_csv(request):
     form, data = statement_filters(request)
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
-    statements = selectors.statement_search(**data).prefetch_related("treaties")
+    statements = selectors.statement_search(on=request.as_of, **data).prefetch_related("treaties")
     return _csv(
         "statements.csv",
         ["published", "precision", "title", "outlet", "speaker", "speaker_role", "quote", "url", "treaties"],

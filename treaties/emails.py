@@ -2,13 +2,20 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import Context, engines
 from django.template.loader import render_to_string
+
+
+def _plain(template_name: str, context: dict) -> str:
+    # Subjects and text parts are not HTML: "US & Russia" must not arrive as "US &amp; Russia".
+    engine = engines["django"].engine
+    return engine.get_template(template_name).render(Context(context, autoescape=False))
 
 
 def email_message(*, name: str, to: str, context: dict, headers: dict | None = None) -> EmailMultiAlternatives:
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    text = render_to_string(f"emails/{name}-body.txt", context)
+    subject = " ".join(_plain(f"emails/{name}-subject.txt", context).split())
+    text = _plain(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)
     message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
     message.attach_alternative(html, "text/html")

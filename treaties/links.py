@@ -13,6 +13,9 @@ from .models import Subscription
 
 CONFIRM_SALT = "treaties.subscription.confirm"
 MANAGE_SALT = "treaties.subscription.manage"
+# Its own salt: the unsubscribe link travels in a mail header that scanners read, and must not
+# also open the page where the subscriber's choices and private calendar are.
+UNSUBSCRIBE_SALT = "treaties.subscription.unsubscribe"
 CALENDAR_SALT = "treaties.subscription.calendar"
 
 
@@ -50,7 +53,7 @@ def manage_url(subscription: Subscription) -> str:
 
 
 def unsubscribe_url(subscription: Subscription) -> str:
-    token = subscription_token(subscription, salt=MANAGE_SALT)
+    token = subscription_token(subscription, salt=UNSUBSCRIBE_SALT)
     return absolute(reverse("treaties:unsubscribe", args=[token]))
 
 

@@ -18,6 +18,16 @@ from .models import Party, Statement, Treaty, TreatyAlias, TreatyEvent
 DATASET = Path(__file__).resolve().parent / "data" / "reference.json"
 
 
+# The history reason this loader writes; a record whose latest change has another reason was
+# edited since (in the admin, by an import) and the loader leaves it as the editor left it.
+REASON = "load_reference_data"
+
+
+def _edited_since_loaded(obj) -> bool:
+    latest = obj.history.order_by("-history_date", "-history_id").first()
+    return latest is not None and latest.history_change_reason != REASON
+
+
 class _Sync:
     """Create or update one record by its natural key, then tally what happened to it."""
 
@@ -27,14 +37,20 @@ class _Sync:
         self.outcome = "unchanged"
         if self.obj is None:
             self.obj, self.outcome = model(**lookup), "created"
+        elif _edited_since_loaded(self.obj):
+            self.outcome = "kept as edited"
+            return
         if self.outcome == "created" or any(getattr(self.obj, k) != v for k, v in values.items()):
             for name, value in values.items():
                 setattr(self.obj, name, value)
             self.obj.full_clean(validate_unique=False, validate_constraints=False)
+            self.obj._change_reason = REASON
             self.obj.save()
             self.outcome = self.outcome if self.outcome == "created" else "updated"
 
     def links(self, name: str, targets: list) -> "_Sync":
+        if self.outcome == "kept as edited":
+            return self
         manager = getattr(self.obj, name)
         if set(manager.all()) != set(targets):
             manager.set(targets)
@@ -88,11 +104,16 @@ def load_reference_data(path: Path = DATASET) -> Counter:
                                              "date_note")},
                 },
             ).links("parties", [parties[name] for name in event["parties"]]).done()
-        # An event the dataset no longer has was removed or re-dated there; events
-        # that editors added (no key from the dataset) stay.
-        dropped = treaty.events.exclude(key="").exclude(key__in=[e["key"] for e in row["events"]])
+        # An event the dataset no longer has was removed or re-dated there; events that
+        # editors added or changed stay.
+        dropped = [
+            event for event in treaty.events.exclude(key="").exclude(key__in=[e["key"] for e in row["events"]])
+            if not _edited_since_loaded(event)
+        ]
         counts["events deleted"] += len(dropped)
-        dropped.delete()
+        for event in dropped:
+            event._change_reason = REASON
+            event.delete()
         refresh = deadlines_refresh(treaty=treaty)
         counts["derived deadlines created"] += len(refresh.created)
         counts["derived deadlines updated"] += len(refresh.moved)

@@ -37,16 +37,23 @@ def not_past(on: dt.date, through: str = "") -> Q:
     )
 
 
+def known_on(on: dt.date, through: str = "") -> Q:
+    """Deadlines that were known on `on`: a rule's deadline exists once the event it follows from
+    (a withdrawal notice, an extension) had happened. As of a past day, later events are not known."""
+    p = f"{through}__" if through else ""
+    return Q(**{f"{p}derived_from__isnull": True}) | Q(**{f"{p}derived_from__date__lte": on})
+
+
 def upcoming_deadlines(on: dt.date, limit: int = 10) -> list[Deadline]:
     return list(
-        Deadline.objects.filter(not_past(on)).select_related("treaty").prefetch_related("parties")
+        Deadline.objects.filter(not_past(on), known_on(on)).select_related("treaty").prefetch_related("parties")
         .order_by("date", "id")[:limit]
     )
 
 
 def passed_deadlines(on: dt.date, limit: int = 10) -> list[Deadline]:
     return list(
-        Deadline.objects.exclude(not_past(on)).select_related("treaty").prefetch_related("parties")
+        Deadline.objects.exclude(not_past(on)).filter(known_on(on)).select_related("treaty").prefetch_related("parties")
         .order_by("-date", "-id")[:limit]
     )
 
@@ -83,7 +90,7 @@ def treaties_with_status(treaties: QuerySet, wanted: str, on: dt.date) -> QueryS
 
 
 def live_statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
-    """Status of many treaties in four queries, reading only the columns the rules need."""
+    """Status of many treaties in five queries, reading only the columns the rules need."""
     treaties = Treaty.objects.all()
     events = TreatyEvent.objects.all()
     deadlines = Deadline.objects.filter(rule=DeadlineRule.NONE)
@@ -103,9 +110,14 @@ def live_statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
         "pk", "treaty_id", "kind", "date", "precision", "extension_years"
     ):
         facts[treaty_id].append(Fact(kind, PreciseDate(date, precision), tuple(actors[pk]), years, pk))
+    deadline_parties = defaultdict(list)
+    for deadline_id, short, name in Deadline.parties.through.objects.filter(deadline__in=deadlines).values_list(
+        "deadline_id", "party__short_name", "party__name"
+    ):
+        deadline_parties[deadline_id].append(short or name)
     editor_deadlines = defaultdict(list)
-    for treaty_id, kind, date, precision in deadlines.values_list("treaty_id", "kind", "date", "precision"):
-        editor_deadlines[treaty_id].append(Fact(kind, PreciseDate(date, precision)))
+    for pk, treaty_id, kind, date, precision in deadlines.values_list("pk", "treaty_id", "kind", "date", "precision"):
+        editor_deadlines[treaty_id].append(Fact(kind, PreciseDate(date, precision), tuple(deadline_parties[pk])))
     return {
         pk: status_on(
             bilateral=kind == TreatyKind.BILATERAL,
@@ -177,11 +189,12 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     # aggregate every treaty's events before sorting.
     treaties = Treaty.objects.annotate(
         next_deadline=Subquery(
-            Deadline.objects.filter(not_past(on), treaty=OuterRef("pk")).order_by("date").values("date")[:1]
+            Deadline.objects.filter(not_past(on), known_on(on), treaty=OuterRef("pk")).order_by("date")
+            .values("date")[:1]
         ),
         entry_into_force=Subquery(
-            TreatyEvent.objects.filter(treaty=OuterRef("pk"), kind="entered_into_force").order_by("date")
-            .values("date")[:1]
+            TreatyEvent.objects.filter(treaty=OuterRef("pk"), kind="entered_into_force", date__lte=on)
+            .order_by("date").values("date")[:1]
         ),
     )
     if filters.q:
@@ -202,7 +215,7 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     if filters.due_within is not None:
         until = on + dt.timedelta(days=filters.due_within)
         treaties = treaties.filter(
-            Exists(Deadline.objects.filter(not_past(on), treaty=OuterRef("pk"), date__lte=until))
+            Exists(Deadline.objects.filter(not_past(on), known_on(on), treaty=OuterRef("pk"), date__lte=until))
         )
     if filters.status:
         treaties = treaties_with_status(treaties, filters.status, on)
@@ -211,8 +224,10 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     return treaties.order_by(F(first[filters.sort]).asc(nulls_last=True), "short_name", "pk")
 
 
-def statement_search(*, q="", treaty="", outlet="", speaker="", date_from=None, date_to=None) -> QuerySet:
-    statements = Statement.objects.order_by("-date", "-id")
+def statement_search(*, on: dt.date, q="", treaty="", outlet="", speaker="", date_from=None,
+                     date_to=None) -> QuerySet:
+    """Statements published by `on` (as of a past day, later ones did not exist yet)."""
+    statements = Statement.objects.filter(date__lte=on).order_by("-date", "-id")
     if q:
         statements = statements.filter(Q(title__icontains=q) | Q(quote__icontains=q) | Q(speaker__icontains=q))
     if treaty:
@@ -228,5 +243,5 @@ def statement_search(*, q="", treaty="", outlet="", speaker="", date_from=None, 
     return statements
 
 
-def recent_statements(limit: int = 6) -> list[Statement]:
-    return list(Statement.objects.prefetch_related("treaties").order_by("-date", "-id")[:limit])
+def recent_statements(on: dt.date, limit: int = 6) -> list[Statement]:
+    return list(Statement.objects.filter(date__lte=on).prefetch_related("treaties").order_by("-date", "-id")[:limit])

@@ -2,7 +2,7 @@
 
 `treaties.status` decides a status; this module only keeps the copy for
 "today" current: after any change to a treaty's record (via
-`deadlines_refresh`) and each hour by beat, because time passing alone
+`deadlines_refresh`) and every 15 minutes by beat, because time passing alone
 expires treaties. Readers use the copy only while it is for the day they
 show; otherwise they compute live (`treaties.selectors.statuses_on`).
 """

@@ -18,6 +18,11 @@ from .subscription_forms import ChoicesForm, SubscribeForm
 
 
 def _client(request) -> str:
+    """The client's address; behind PROXY_COUNT proxies, the one the nearest proxy saw (as django-axes does)."""
+    if settings.AXES_IPWARE_PROXY_COUNT:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= settings.AXES_IPWARE_PROXY_COUNT:
+            return forwarded[-settings.AXES_IPWARE_PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
@@ -101,7 +106,7 @@ def subscription_calendar(request, token):
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie or token; the link is the key
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    subscription, invalid = _subscription_or_invalid(request, token, salt=links.MANAGE_SALT)
+    subscription, invalid = _subscription_or_invalid(request, token, salt=links.UNSUBSCRIBE_SALT)
     if invalid:
         return invalid
     if request.method == "POST":

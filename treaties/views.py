@@ -22,7 +22,7 @@ def dashboard(request):
         "passed": selectors.passed_deadlines(on, limit=6),
         "lapsed": lapsed,
         "buckets": [(key, label, counts.get(key, 0)) for key, label in selectors.BUCKETS.items()],
-        "statements": selectors.recent_statements(),
+        "statements": selectors.recent_statements(on),
         "treaty_count": sum(counts.values()),
     })
 
@@ -45,7 +45,8 @@ def treaty_list(request):
     on = request.as_of
     form, filters = treaty_filters(request)
     treaties = selectors.treaty_search(filters, on).prefetch_related(
-        Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on)).order_by("date", "id"),
+        Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on), selectors.known_on(on))
+                 .order_by("date", "id"),
                  to_attr="upcoming")
     )
     page = Paginator(treaties, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -65,7 +66,8 @@ def treaty_detail(request, slug):
     status = treaty.status_on(on)
     # Shown as it stood on `on`: events and statements from after it were not yet known.
     events = [e for e in treaty.events.all() if e.when.earliest <= on]
-    deadlines = list(treaty.deadlines.all())
+    deadlines = [d for d in treaty.deadlines.all() if d.derived_from_id is None or d.derived_from_id in {
+        e.pk for e in events}]
     lifespan = spans(
         bilateral=treaty.kind == "bilateral", provisions=treaty.provisions, events=[e.fact() for e in events],
         deadlines=[d.fact() for d in deadlines if not d.is_derived], on=on,
@@ -94,7 +96,7 @@ def party_detail(request, slug):
         Treaty.objects.filter(Q(parties=party) | Q(events__parties=party)).distinct().order_by("short_name")
     )
     actions = {}
-    for event in TreatyEvent.objects.filter(parties=party).order_by("date", "id"):
+    for event in TreatyEvent.objects.filter(parties=party, date__lte=on).order_by("date", "id"):
         actions.setdefault(event.treaty_id, []).append(event)
     statuses = selectors.statuses_on(on, [t.pk for t in treaties])
     return render(request, "treaties/party_detail.html", {
@@ -105,7 +107,7 @@ def party_detail(request, slug):
 
 def statement_list(request):
     form, data = statement_filters(request)
-    statements = selectors.statement_search(**data).prefetch_related("treaties")
+    statements = selectors.statement_search(on=request.as_of, **data).prefetch_related("treaties")
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "treaties/statement_list.html",

@@ -3,10 +3,12 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from .. import tasks
 from ..linking import Mention, TreatyMatcher
 from ..models import Statement, Treaty
 from ..safe_html import clean_html
@@ -121,6 +123,14 @@ class StatementAdmin(SimpleHistoryAdmin):
                            "quote", "full_text", "language"]}),
         ("Treaties", {"fields": ["treaties", "suggested_treaties"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        statement = form.instance
+        # Subscribers who asked are told of a statement on a treaty they follow, once each
+        # (the service records one row per subscriber and statement, so saving again sends nothing).
+        if statement.treaties.exists():
+            transaction.on_commit(lambda: tasks.statement_alerts_send.delay(statement.pk))
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("treaties")

@@ -63,7 +63,7 @@ class SubscriptionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
     @admin.action(description="Unsubscribe the selected addresses")
     def unsubscribe(self, request, queryset):
-        from .subscriptions import subscription_unsubscribe
+        from ..subscriptions import subscription_unsubscribe
 
         for subscription in queryset:
             subscription_unsubscribe(subscription=subscription)

@@ -232,3 +232,13 @@ class DeadlineAdmin(SimpleHistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    # An editor's expiry or withdrawal deadline changes the treaty's status: keep the stored copy true.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        deadlines_refresh(treaty=form.instance.treaty)
+
+    def delete_model(self, request, obj):
+        treaty = obj.treaty
+        super().delete_model(request, obj)
+        deadlines_refresh(treaty=treaty)
