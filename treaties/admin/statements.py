@@ -7,22 +7,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..linking import Mention, TreatyMatcher
+from ..linking import Mention
 from ..models import Statement, Treaty
 from ..safe_html import clean_html
+from ..selectors import treaty_matcher
 from .tracker import HTTPS_LINKS
 
 SUGGEST = "_suggest"
-
-
-def treaty_matcher() -> TreatyMatcher:
-    """Every treaty's short name, full name and aliases, ready to look for in statements."""
-    treaties = Treaty.objects.prefetch_related("aliases")
-    return TreatyMatcher(
-        (treaty.pk, name)
-        for treaty in treaties
-        for name in [treaty.short_name, treaty.name, *(alias.name for alias in treaty.aliases.all())]
-    )
 
 
 class SuggestionsWidget(forms.CheckboxSelectMultiple):
