@@ -1,5 +1,6 @@
 """The editors' admin: tracker data (`tracker`), statements with treaty suggestions (`statements`),
-bulk import and export (`transfer`), and who may see what (`access`)."""
+feed sources and the review of what feeds suggest (`feeds`), bulk import and export (`transfer`),
+and who may see what (`access`)."""
 
-from . import statements, tracker  # noqa: F401 - registers the model admins
+from . import feeds, statements, tracker  # noqa: F401 - registers the model admins
 from .access import SuperuserOnlyAdmin  # noqa: F401

@@ -11,6 +11,7 @@ from ..linking import Mention
 from ..models import Statement, Treaty
 from ..safe_html import clean_html
 from ..selectors import treaty_matcher
+from .feeds import mentions_shown
 from .tracker import HTTPS_LINKS
 
 SUGGEST = "_suggest"
@@ -107,14 +108,19 @@ class StatementAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "speaker", "quote", "url", "outlet"]
     autocomplete_fields = ["treaties"]
     date_hierarchy = "date"
+    readonly_fields = ["found_in_feeds"]
     fieldsets = [
         (None, {"fields": ["title", "url", "outlet", ("date", "precision"), "date_note", ("speaker", "speaker_role"),
                            "quote", "full_text", "language"]}),
-        ("Treaties", {"fields": ["treaties", "suggested_treaties"]}),
+        ("Treaties", {"fields": ["treaties", "suggested_treaties", "found_in_feeds"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("treaties")
+
+    @admin.display(description="found when read from a feed")
+    def found_in_feeds(self, statement):
+        return mentions_shown(statement)
 
     @admin.display(description="treaties")
     def linked_treaties(self, statement):
