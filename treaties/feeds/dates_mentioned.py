@@ -45,6 +45,7 @@ _DATE = re.compile(
 # A sentence ends at . ! ? … before a capital letter ("Feb. 5" goes on), or at a blank line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”»’)]*\s+(?=[\"“«(]?[A-ZА-ЯЁ])|\n\s*\n")
 _LONGEST_PHRASE = 200
+_LEAD_IN = 40  # characters before the name that may still say what the date is
 
 # The first kind whose words appear between the name and the date is the deadline's kind.
 _KINDS = [
@@ -83,9 +84,11 @@ def dates_mentioned(
         if not near:
             continue
         name = min(near, key=lambda o: max(o.start - match.end(), match.start() - o.end))
-        phrase = _phrase(text, name, match)
-        key = (name.treaties[0], when)
-        found.setdefault(key, DateMentioned(name.treaties[0], when, _kind(phrase), phrase))
+        start = min(name.start, match.start())
+        # The kind may be said just before the name: "withdrawal from the JCPOA takes effect in March 2026".
+        clause = text[max(sentence[0], start - _LEAD_IN):max(name.end, match.end())]
+        found.setdefault((name.treaties[0], when),
+                         DateMentioned(name.treaties[0], when, _kind(clause), _phrase(text, name, match)))
     return list(found.values())
 
 

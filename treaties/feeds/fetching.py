@@ -70,10 +70,10 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", timeout: float |
         raise FetchError(f"The server answered HTTP {error.code} {error.reason}.") from None
     except urllib.error.URLError as error:
         if isinstance(error.reason, TimeoutError):
-            raise FetchError(f"No answer within {timeout:g} seconds.") from None
+            raise FetchError(f"Could not connect within {timeout:g} seconds.") from None
         raise FetchError(f"Could not reach the server: {error.reason}.") from None
     except TimeoutError:
-        raise FetchError(f"The feed did not arrive within {timeout:g} seconds.") from None
+        raise FetchError(f"No answer within {timeout:g} seconds.") from None
     except (http.client.HTTPException, OSError) as error:
         raise FetchError(f"The connection failed: {error or type(error).__name__}.") from None
 
