@@ -7,6 +7,8 @@ import pytest
 from tests.feeds.server import FeedServer, Page, fixture
 from treaties.feeds.fetching import FetchError, fetch, user_agent
 
+MODIFIED = "Mon, 09 Feb 2026 07:00:00 GMT"
+
 
 @pytest.fixture(scope="module")
 def running_server():
@@ -21,25 +23,25 @@ def server(running_server):
 
 
 def test_it_gets_the_feed_with_its_validators_and_says_who_is_asking(server):
-    url = server.serve("/tass.rss", Page(fixture("tass.rss"), etag='"v1"', last_modified="Mon, 09 Feb 2026 07:00:00 GMT"))
+    url = server.serve("/tass.rss", Page(fixture("tass.rss"), etag='"v1"', last_modified=MODIFIED))
 
     response = fetch(url)
 
     assert response.body == fixture("tass.rss")
-    assert (response.etag, response.last_modified) == ('"v1"', "Mon, 09 Feb 2026 07:00:00 GMT")
+    assert (response.etag, response.last_modified) == ('"v1"', MODIFIED)
     assert response.content_type == "application/rss+xml; charset=utf-8"
     assert server.requests[0].headers["User-Agent"] == user_agent()
     assert "TreatyTracker" in user_agent() and "http://" in user_agent()
 
 
 def test_a_conditional_get_that_matches_is_not_modified_and_brings_no_body(server):
-    url = server.serve("/tass.rss", Page(fixture("tass.rss"), etag='"v1"', last_modified="Mon, 09 Feb 2026 07:00:00 GMT"))
+    url = server.serve("/tass.rss", Page(fixture("tass.rss"), etag='"v1"', last_modified=MODIFIED))
 
-    response = fetch(url, etag='"v1"', last_modified="Mon, 09 Feb 2026 07:00:00 GMT")
+    response = fetch(url, etag='"v1"', last_modified=MODIFIED)
 
     assert response.not_modified and response.body == b""
     assert server.requests[0].headers["If-None-Match"] == '"v1"'
-    assert server.requests[0].headers["If-Modified-Since"] == "Mon, 09 Feb 2026 07:00:00 GMT"
+    assert server.requests[0].headers["If-Modified-Since"] == MODIFIED
 
 
 def test_a_server_error_is_reported_with_its_status(server):

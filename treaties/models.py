@@ -573,4 +573,5 @@ class DeadlineSuggestion(Dated):
         ]
 
     def __str__(self):
-        return f"{self.treaty}: {self.get_kind_display()} ({self.when})"
+        # Not `when`: while an editor corrects it, the date and precision may not agree yet.
+        return f"{self.treaty}: {self.get_kind_display()} — “{self.phrase}”"

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from ..feeds.review import deadline_suggestion_accept, deadline_suggestion_dismiss, mention_accept, mention_reject
 from ..models import (
@@ -15,6 +16,7 @@ from ..models import (
     SuggestionDecision,
     TreatyMention,
 )
+from .tracker import HTTPS_LINKS
 
 
 class DecisionFilter(admin.SimpleListFilter):
@@ -58,6 +60,7 @@ def decide(request, queryset, decision, done: str, already: str) -> None:
 
 @admin.register(FeedSource)
 class FeedSourceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["name", "url", "is_active", "fetch_interval", "last_fetched_at", "last_status_shown",
                     "last_result", "next_fetch_at"]
     list_filter = ["is_active", "last_status", "language"]
@@ -165,7 +168,7 @@ def mentions_shown(statement) -> str:
         return "—"
     mentions = statement.mentions.select_related("treaty", "decided_by")
     return format_html_join(
-        format_html("<br>"), '<a href="{}">{}</a>: {} — {}',
+        mark_safe("<br>"), '<a href="{}">{}</a>: {} — {}',
         ((reverse("admin:treaties_treatymention_change", args=[m.pk]), m.treaty, m.reason, m.get_decision_display())
          for m in mentions),
     ) or "—"
