@@ -94,6 +94,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
     list_filter = [DecisionFilter]
     list_select_related = ["statement", "treaty", "decided_by"]
+    ordering = ["-statement_id", "id"]  # newest statements first, each one's candidates together
     search_fields = ["statement__title", "treaty__short_name"]
 
     def has_add_permission(self, request):

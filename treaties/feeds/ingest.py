@@ -48,8 +48,12 @@ class Ingest:
         parts = [f"{self.created} new", f"{self.known + self.adopted} already recorded"]
         if self.skipped:
             parts.append(f"{self.skipped} without a link, skipped")
-        return (f"{self.entries} entries: " + ", ".join(parts)
-                + f"; {self.linked} links, {self.to_review} to review, {self.dates} dates suggested")
+        found = f"{_count(self.linked, 'link')}, {self.to_review} to review, {_count(self.dates, 'date')} suggested"
+        return f"{_count(self.entries, 'entry', 'entries')}: " + ", ".join(parts) + f"; {found}"
+
+
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def on_statement_linked(statement_ids: list[int]) -> None:
