@@ -83,6 +83,7 @@ def test_without_the_shipped_statement_the_tass_entry_becomes_a_linked_statement
     statement = Statement.objects.get(url=TASS_STATEMENT)
     assert (statement.outlet, statement.language, str(statement.when)) == ("TASS", "en", "22 April 2023")
     assert statement.date_note == "Published 2023-04-22 08:20 UTC, per the feed."
+    assert statement.history.get().history_change_reason == "From the TASS feed"
     assert treaties_of(statement) == {"new-start"}
     assert statement.mentions.get().reason == "“New START”"
     assert [str(s.when) for s in statement.deadline_suggestions.all()] == ["February 2026"]

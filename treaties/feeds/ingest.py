@@ -1,6 +1,6 @@
 """Feed entries into statements: one statement per story, linked to the treaties it names.
 
-Every entry is stored in its own transaction, so a failure keeps what came before it. The same story
+Entries are stored a hundred to a transaction, so a failure keeps the batches before it. The same story
 from two feeds, or from one feed twice, is one statement: unique keys on the normalised URL and the
 entry id decide it in the database, so two workers racing over the same story cannot both create it.
 
@@ -27,7 +27,7 @@ from .entries import Entry, Feed
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 100  # entries per transaction: few commits, short locks
 
 
 @dataclass
@@ -70,29 +70,70 @@ def feed_ingest(*, feed: Feed, outlet: str, language: str = "",
     result = Ingest(entries=len(feed.entries) + feed.skipped, skipped=feed.skipped)
     for start in range(0, len(feed.entries), BATCH):
         batch = feed.entries[start:start + BATCH]
-        seen = _seen_in_feeds(batch)
-        for entry in batch:
-            if entry.normalised_url in seen or (entry.guid and entry.guid in seen):
-                result.known += 1
-                continue
-            _ingest_entry(entry, outlet=outlet, language=language or entry.language or feed.language,
-                          matcher=matcher, result=result)
+        with transaction.atomic():
+            recorded, found = _Recorded(batch), _Found()
+            for entry in batch:
+                _ingest_entry(entry, recorded.find(entry), outlet=outlet, language=language or entry.language
+                              or feed.language, matcher=matcher, found=found, result=result)
+            found.save(outlet=outlet)
     return result
 
 
-def _seen_in_feeds(entries: list[Entry]) -> set[str]:
-    """The keys, among these entries', of statements a feed has already brought: one query for the batch."""
-    urls = [e.normalised_url for e in entries]
-    guids = [e.guid for e in entries if e.guid]
-    rows = Statement.objects.filter(Q(normalised_url__in=urls) | Q(guid__in=guids)).values_list(
-        "normalised_url", "guid"
-    )
-    return {key for row in rows for key in row if key}
+@dataclass
+class _Found:
+    """What a batch's statements mention, written together at the end of the batch."""
+
+    created: list[Statement] = field(default_factory=list)
+    mentions: list[TreatyMention] = field(default_factory=list)
+    links: list = field(default_factory=list)
+    suggestions: list[DeadlineSuggestion] = field(default_factory=list)
+
+    def save(self, *, outlet: str) -> None:
+        # History, as for every statement, in one insert rather than one per statement.
+        Statement.history.bulk_history_create(self.created, default_change_reason=f"From the {outlet} feed")
+        TreatyMention.objects.bulk_create(self.mentions)
+        Statement.treaties.through.objects.bulk_create(self.links, ignore_conflicts=True)
+        DeadlineSuggestion.objects.bulk_create(self.suggestions, ignore_conflicts=True)
 
 
-@transaction.atomic
-def _ingest_entry(entry: Entry, *, outlet: str, language: str, matcher: TreatyMatcher, result: Ingest) -> None:
-    statement, first_seen = _statement_for(entry, outlet=outlet, language=language, result=result)
+class _Recorded:
+    """The statements already recorded for a batch of entries, found in one query."""
+
+    def __init__(self, entries: list[Entry]):
+        self.by_key: dict[tuple[str, str], Statement] = {}
+        for statement in Statement.objects.filter(_matching(entries)).order_by("-pk"):
+            # Lowest id last, so it wins: the first record of a story is the one to keep.
+            for key in (("key", statement.normalised_url), ("guid", statement.guid), ("url", statement.url)):
+                if key[1]:
+                    self.by_key[key] = statement
+
+    def find(self, entry: Entry) -> Statement | None:
+        keys = [("key", entry.normalised_url), ("guid", entry.guid), *(("url", url) for url in _url_variants(entry))]
+        return next((self.by_key[key] for key in keys if key in self.by_key), None)
+
+
+def _matching(entries: list[Entry]) -> Q:
+    # Statements recorded by editors or imports have no keys yet: their URL, as written, finds them.
+    return (Q(normalised_url__in=[e.normalised_url for e in entries])
+            | Q(guid__in=[e.guid for e in entries if e.guid])
+            | Q(url__in=[url for e in entries for url in _url_variants(e)]))
+
+
+def _url_variants(entry: Entry) -> set[str]:
+    return {entry.url, entry.url.replace("https://", "http://", 1), entry.url.replace("http://", "https://", 1)}
+
+
+def _ingest_entry(entry: Entry, existing: Statement | None, *, outlet: str, language: str,
+                  matcher: TreatyMatcher, found: _Found, result: Ingest) -> None:
+    if existing is not None and (existing.normalised_url or existing.guid):
+        result.known += 1  # a feed brought it before: decided then
+        return
+    if existing is not None:
+        statement, first_seen = existing, _adopt(existing, entry, result)
+    else:
+        statement, first_seen = _create(entry, outlet=outlet, language=language, result=result)
+        if first_seen:
+            found.created.append(statement)
     if not first_seen:
         result.known += 1
         return
@@ -100,24 +141,20 @@ def _ingest_entry(entry: Entry, *, outlet: str, language: str, matcher: TreatyMa
         t for t in (statement.title, statement.quote, plain_text(statement.full_text),
                     entry.title, entry.quote, plain_text(entry.full_text)) if t
     ))
-    if _link(statement, matcher, text, result):
+    if _link(statement, matcher, text, found, result, new=existing is None):
         result.newly_linked.append(statement.pk)
         transaction.on_commit(lambda: on_statement_linked([statement.pk]))
-    suggestions = [
-        DeadlineSuggestion(statement=statement, treaty_id=found.treaty, date=found.when.value,
-                           precision=found.when.precision, kind=found.kind, phrase=found.phrase[:300])
-        for found in dates_mentioned(text, matcher.occurrences(text), said_on=statement.when.earliest)
+    dates = dates_mentioned(text, matcher.occurrences(text), said_on=statement.when.earliest)
+    found.suggestions += [
+        DeadlineSuggestion(statement=statement, treaty_id=date.treaty, date=date.when.value,
+                           precision=date.when.precision, kind=date.kind, phrase=date.phrase[:300])
+        for date in dates
     ]
-    result.dates += len(DeadlineSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True))
+    result.dates += len(dates)
 
 
-def _statement_for(entry: Entry, *, outlet: str, language: str, result: Ingest) -> tuple[Statement, bool]:
-    """The entry's statement, and whether this is the first time a feed brings it."""
-    existing = _find(entry)
-    if existing is not None:
-        if existing.normalised_url or existing.guid:
-            return existing, False
-        return existing, _adopt(existing, entry, result)
+def _create(entry: Entry, *, outlet: str, language: str, result: Ingest) -> tuple[Statement, bool]:
+    """A new statement for the entry, or, if another worker stored the story a moment ago, theirs."""
     published = entry.published or timezone.now()
     statement = Statement(
         title=entry.title, outlet=outlet[:200], url=entry.url, quote=entry.quote, full_text=entry.full_text,
@@ -126,27 +163,17 @@ def _statement_for(entry: Entry, *, outlet: str, language: str, result: Ingest) 
         else "The feed gives no date: this is the day it was first fetched.",
         normalised_url=entry.normalised_url, guid=entry.guid or None,
     )
-    statement._change_reason = f"From the {outlet} feed"
     try:
         with transaction.atomic():
-            statement.save()
+            statement.save_without_historical_record()
     except IntegrityError:
-        # Another worker stored the same story a moment ago: theirs is the statement.
-        existing = _find(entry)
+        # The unique keys said no: the story is stored already (by a racing worker, or twice in one feed).
+        existing = Statement.objects.filter(_matching([entry])).order_by("pk").first()
         if existing is None:
             raise
         return existing, False
     result.created += 1
     return statement, True
-
-
-def _find(entry: Entry) -> Statement | None:
-    # Statements recorded by editors or imports have no keys yet: their URL, as written, finds them.
-    variants = {entry.url, entry.url.replace("https://", "http://", 1), entry.url.replace("http://", "https://", 1)}
-    condition = Q(normalised_url=entry.normalised_url) | Q(url__in=variants)
-    if entry.guid:
-        condition |= Q(guid=entry.guid)
-    return Statement.objects.filter(condition).order_by("pk").first()
 
 
 def _adopt(statement: Statement, entry: Entry, result: Ingest) -> bool:
@@ -162,11 +189,14 @@ def _adopt(statement: Statement, entry: Entry, result: Ingest) -> bool:
     return adopted == 1
 
 
-def _link(statement: Statement, matcher: TreatyMatcher, text: str, result: Ingest) -> bool:
-    """Decide each treaty the text names that was not decided before; True if the statement gained a link."""
-    decided = set(TreatyMention.objects.filter(statement=statement).values_list("treaty_id", flat=True))
-    already_linked = set(statement.treaties.values_list("pk", flat=True))
-    mentions, links = [], []
+def _link(statement: Statement, matcher: TreatyMatcher, text: str, found: _Found, result: Ingest, *,
+          new: bool) -> bool:
+    """Decide each treaty the text names that was not decided before; True if the statement gains a link."""
+    decided, already_linked = set(), set()
+    if not new:  # a statement created a moment ago has neither
+        decided = set(TreatyMention.objects.filter(statement=statement).values_list("treaty_id", flat=True))
+        already_linked = set(statement.treaties.values_list("pk", flat=True))
+    links = []
     for mention in matcher.mentions(text):
         if mention.treaty in decided:
             continue
@@ -177,9 +207,9 @@ def _link(statement: Statement, matcher: TreatyMatcher, text: str, result: Inges
             decision = MentionDecision.LINKED
             if mention.treaty not in already_linked:
                 links.append(mention.treaty)
-        mentions.append(TreatyMention(statement=statement, treaty_id=mention.treaty, words=list(mention.words),
-                                      decision=decision))
-    TreatyMention.objects.bulk_create(mentions)
-    statement.treaties.add(*links)
+        found.mentions.append(TreatyMention(statement=statement, treaty_id=mention.treaty,
+                                            words=list(mention.words), decision=decision))
+    through = Statement.treaties.through
+    found.links += [through(statement_id=statement.pk, treaty_id=treaty) for treaty in links]
     result.linked += len(links)
     return bool(links)
