@@ -81,7 +81,7 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", timeout: float |
 def _read(response, *, max_bytes: int, deadline: float, timeout: float) -> bytes:
     # The socket timeout bounds each read; the deadline bounds a server that trickles bytes forever.
     chunks, size = [], 0
-    while chunk := response.read(_CHUNK):
+    while chunk := response.read1(_CHUNK):  # whatever has arrived, so the deadline is checked as it trickles
         size += len(chunk)
         if size > max_bytes:
             raise FetchError(f"The feed is over the {max_bytes:,}-byte limit; stopped reading.")
