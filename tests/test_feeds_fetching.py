@@ -4,22 +4,15 @@ import socket
 
 import pytest
 
-from tests.feeds.server import FeedServer, Page, fixture
+from tests.feeds.server import Page, fixture
 from treaties.feeds.fetching import FetchError, fetch, user_agent
 
 MODIFIED = "Mon, 09 Feb 2026 07:00:00 GMT"
 
 
-@pytest.fixture(scope="module")
-def running_server():
-    with FeedServer() as server:
-        yield server
-
-
 @pytest.fixture
-def server(running_server):
-    running_server.reset()
-    return running_server
+def server(feed_server):
+    return feed_server
 
 
 def test_it_gets_the_feed_with_its_validators_and_says_who_is_asking(server):

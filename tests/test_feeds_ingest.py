@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from tests.feeds.server import FIXTURES, FeedServer, Page, fixture
+from tests.feeds.server import FIXTURES, Page, fixture
 from treaties.feeds.entries import read_feed
 from treaties.feeds.ingest import feed_ingest
 from treaties.feeds.sources import feed_fetch, feeds_due
@@ -31,20 +31,32 @@ TASS_STATEMENT = "https://tass.com/politics/1608067"
 TALKS = "tass.com/politics/2090417"
 
 
-@pytest.fixture(scope="module")
-def running_server():
-    with FeedServer() as server:
-        yield server
-
-
 @pytest.fixture
-def server(running_server):
-    running_server.reset()
-    running_server.serve("/tass.rss", Page(fixture("tass.rss"), etag='"tass-1"'))
-    running_server.serve("/ria.rdf", Page(fixture("ria.rdf"), content_type="application/rdf+xml",
-                                          last_modified="Mon, 09 Feb 2026 07:00:00 GMT"))
-    running_server.serve("/un.atom", Page(fixture("un.atom"), content_type="application/atom+xml"))
-    return running_server
+def server(feed_server):
+    feed_server.serve("/tass.rss", Page(fixture("tass.rss"), etag='"tass-1"'))
+    feed_server.serve("/ria.rdf", Page(fixture("ria.rdf"), content_type="application/rdf+xml",
+                                       last_modified="Mon, 09 Feb 2026 07:00:00 GMT"))
+    feed_server.serve("/un.atom", Page(fixture("un.atom"), content_type="application/atom+xml"))
+    return feed_server
+
+
+def at_once(work, times: int = 2) -> list:
+    """Run `work` in `times` threads released together, as workers would; their results."""
+    results, start = [], threading.Barrier(times)
+
+    def worker():
+        start.wait()
+        try:
+            results.append(work())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 def source(server, path: str, name: str, **fields) -> FeedSource:
@@ -286,26 +298,13 @@ def test_a_source_another_worker_is_fetching_is_left_alone(server, db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_asking_for_one_source_at_once_make_one_request(running_server):
-    running_server.reset()
-    running_server.serve("/slow.rss", Page(fixture("un.atom"), content_type="application/atom+xml", delay=0.5))
-    feed_source = source(running_server, "/slow.rss", "UN News")
-    results, start = [], threading.Barrier(2)
+def test_two_workers_asking_for_one_source_at_once_make_one_request(feed_server):
+    feed_server.serve("/slow.rss", Page(fixture("un.atom"), content_type="application/atom+xml", delay=0.5))
+    feed_source = source(feed_server, "/slow.rss", "UN News")
 
-    def worker():
-        start.wait()
-        try:
-            results.append(feed_fetch(source_id=feed_source.pk))
-        finally:
-            connection.close()
+    results = at_once(lambda: feed_fetch(source_id=feed_source.pk))
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert len(running_server.requests) == 1
+    assert len(feed_server.requests) == 1
     assert sorted(r is None for r in results) == [False, True]
     assert Statement.objects.count() == 2
 
@@ -315,20 +314,8 @@ def test_two_workers_storing_the_same_stories_at_once_store_each_once():
     Treaty.objects.create(short_name="New START", name="New START", slug="new-start", category="arms_control",
                           kind="bilateral")
     feed = read_feed(fixture("tass.rss"), url="https://tass.com/rss/v2.xml")
-    start = threading.Barrier(2)
 
-    def worker():
-        start.wait()
-        try:
-            feed_ingest(feed=feed, outlet="TASS")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(lambda: feed_ingest(feed=feed, outlet="TASS"))
 
     assert Statement.objects.count() == 3
     assert TreatyMention.objects.filter(treaty__slug="new-start").count() == 1

@@ -500,6 +500,20 @@ class FeedSource(models.Model):
         return now + min(interval * 2 ** min(failures, 20), max(interval, self.BACKOFF_LIMIT))
 
 
+class Decided(models.Model):
+    """Made by a feed, decided by an editor: who decided, and when."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
 class MentionDecision(models.TextChoices):
     LINKED = "linked", "Linked automatically"
     PENDING = "pending", "Waiting for an editor"
@@ -507,7 +521,7 @@ class MentionDecision(models.TextChoices):
     REJECTED = "rejected", "Rejected by an editor"
 
 
-class TreatyMention(models.Model):
+class TreatyMention(Decided):
     """A treaty a statement from a feed names, the words that named it, and what was decided.
 
     One row per statement and treaty, decided once: a later fetch never changes it, so an editor's
@@ -518,14 +532,8 @@ class TreatyMention(models.Model):
     treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="mentions")
     words = models.JSONField(default=list, help_text="The words in the statement that named the treaty.")
     decision = models.CharField(max_length=10, choices=MentionDecision.choices)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Decided.Meta):
         constraints = [models.UniqueConstraint(fields=["statement", "treaty"], name="mention_once_per_treaty")]
         indexes = [models.Index(fields=["decision"], condition=Q(decision="pending"), name="mention_pending_idx")]
 
@@ -543,7 +551,7 @@ class SuggestionDecision(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
-class DeadlineSuggestion(Dated):
+class DeadlineSuggestion(Dated, Decided):
     """A date a statement gives for a treaty ("expires in February 2026"), for an editor to make a deadline of."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="deadline_suggestions")
@@ -554,14 +562,8 @@ class DeadlineSuggestion(Dated):
     deadline = models.ForeignKey(
         Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Decided.Meta):
         constraints = [
             _precision_constraint("suggestion_precision_matches_date"),
             models.UniqueConstraint(

@@ -49,13 +49,20 @@ def statement_link(statement) -> str:
                        statement.outlet, statement.when)
 
 
-def decide(request, queryset, decision, done: str, already: str) -> None:
-    """Apply one editor's decision to each selected row and say how many it changed."""
-    changed = sum(bool(decision(pk, request.user)) for pk in queryset.values_list("pk", flat=True))
-    if changed:
-        messages.success(request, done.format(count=changed))
-    if unchanged := queryset.count() - changed:
-        messages.warning(request, already.format(count=unchanged))
+def decision_action(name: str, description: str, decide, *, done: str, already: str):
+    """An admin action applying one editor's decision (`decide(pk, user)`, true if it changed the row) to
+    each selected row, and saying how many it changed."""
+
+    @admin.action(description=description, permissions=["change"])
+    def action(model_admin, request, queryset):
+        changed = sum(bool(decide(pk, request.user)) for pk in queryset.values_list("pk", flat=True))
+        if changed:
+            messages.success(request, done.format(count=changed))
+        if unchanged := queryset.count() - changed:
+            messages.warning(request, already.format(count=unchanged))
+
+    action.__name__ = name
+    return action
 
 
 @admin.register(FeedSource)
@@ -112,21 +119,19 @@ class ReviewAdmin(admin.ModelAdmin):
 class TreatyMentionAdmin(ReviewAdmin):
     list_display = ["treaty", "reason", "statement_shown", "decision", "decided_by", "created_at"]
     readonly_fields = ["statement", "treaty", "words", "decision", "decided_by", "decided_at", "created_at"]
-    actions = ["link", "do_not_link"]
+    actions = [
+        decision_action("link", "Link: the statement is about this treaty",
+                        lambda pk, user: mention_accept(mention_id=pk, user=user),
+                        done="{count} statement(s) linked.", already="{count} already linked; left as they were."),
+        decision_action("do_not_link", "Do not link: the statement is not about this treaty",
+                        lambda pk, user: mention_reject(mention_id=pk, user=user),
+                        done="{count} mention(s) rejected; the treaties are not linked.",
+                        already="{count} rejected already."),
+    ]
 
     def has_change_permission(self, request, obj=None):
         # The change page is for reading; the actions need the permission on the list.
         return super().has_change_permission(request, obj) and obj is None
-
-    @admin.action(description="Link: the statement is about this treaty", permissions=["change"])
-    def link(self, request, queryset):
-        decide(request, queryset, lambda pk, user: mention_accept(mention_id=pk, user=user),
-               "{count} statement(s) linked.", "{count} already linked; left as they were.")
-
-    @admin.action(description="Do not link: the statement is not about this treaty", permissions=["change"])
-    def do_not_link(self, request, queryset):
-        decide(request, queryset, lambda pk, user: mention_reject(mention_id=pk, user=user),
-               "{count} mention(s) rejected; the treaties are not linked.", "{count} rejected already.")
 
 
 @admin.register(DeadlineSuggestion)
@@ -134,7 +139,13 @@ class DeadlineSuggestionAdmin(ReviewAdmin):
     list_display = ["treaty", "when", "kind", "phrase", "treaty_deadlines", "statement_shown", "decision"]
     fields = ["statement", "treaty", "phrase", ("date", "precision"), "kind", "decision", "deadline", "decided_by",
               "decided_at"]
-    actions = ["accept", "dismiss"]
+    actions = [
+        decision_action("accept", "Accept: create the deadline, sourced to the statement",
+                        lambda pk, user: deadline_suggestion_accept(suggestion_id=pk, user=user),
+                        done="{count} deadline(s) created.", already="{count} decided already; left as they were."),
+        decision_action("dismiss", "Dismiss", lambda pk, user: deadline_suggestion_dismiss(suggestion_id=pk, user=user),
+                        done="{count} suggestion(s) dismissed.", already="{count} decided already; left as they were."),
+    ]
 
     def get_queryset(self, request):
         # The treaty's deadlines beside each suggestion, so a date already known is dismissed at a glance.
@@ -151,16 +162,6 @@ class DeadlineSuggestionAdmin(ReviewAdmin):
     @admin.display(description="the treaty's deadlines")
     def treaty_deadlines(self, suggestion):
         return "; ".join(f"{d.get_kind_display()}: {d.when}" for d in suggestion.treaty.deadlines.all()) or "none"
-
-    @admin.action(description="Accept: create the deadline, sourced to the statement", permissions=["change"])
-    def accept(self, request, queryset):
-        decide(request, queryset, lambda pk, user: deadline_suggestion_accept(suggestion_id=pk, user=user),
-               "{count} deadline(s) created.", "{count} decided already; left as they were.")
-
-    @admin.action(description="Dismiss", permissions=["change"])
-    def dismiss(self, request, queryset):
-        decide(request, queryset, lambda pk, user: deadline_suggestion_dismiss(suggestion_id=pk, user=user),
-               "{count} suggestion(s) dismissed.", "{count} decided already; left as they were.")
 
 
 def mentions_shown(statement) -> str:
