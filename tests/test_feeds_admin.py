@@ -137,3 +137,14 @@ def test_a_fetch_interval_under_five_minutes_is_refused(editor_client):
     response = editor_client.post(reverse("admin:treaties_feedsource_add"), {
         "name": "Eager", "url": "https://e.org/feed", "fetch_interval": "1", "is_active": "on"})
     assert "Ensure this value is greater than or equal to 5" in response.content.decode()
+
+
+def test_a_new_address_for_a_source_forgets_what_the_old_one_said(editor_client):
+    source = FeedSource.objects.create(name="TASS", url="https://tass.com/rss/v2.xml", etag='"old"',
+                                       consecutive_failures=3, last_modified="Mon, 09 Feb 2026 07:00:00 GMT")
+    editor_client.post(reverse("admin:treaties_feedsource_change", args=[source.pk]), {
+        "name": "TASS", "url": "https://tass.com/rss/v3.xml", "fetch_interval": "60", "is_active": "on"})
+    source.refresh_from_db()
+    assert (source.url, source.etag, source.last_modified, source.consecutive_failures) == (
+        "https://tass.com/rss/v3.xml", "", "", 0)
+    assert source.pk in feeds_due()

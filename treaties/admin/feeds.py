@@ -80,6 +80,13 @@ class FeedSourceAdmin(admin.ModelAdmin):
     ]
     actions = ["fetch_now"]
 
+    def save_model(self, request, obj, form, change):
+        if change and "url" in form.changed_data:
+            # Another address is another feed: what the old one said about versions and failures does not apply.
+            obj.etag = obj.last_modified = ""
+            obj.consecutive_failures, obj.next_fetch_at = 0, None
+        super().save_model(request, obj, form, change)
+
     @admin.display(description="last status", ordering="last_status")
     def last_status_shown(self, source):
         if source.last_status == FetchStatus.FAILED:
