@@ -42,7 +42,6 @@ class Ingest:
     linked: int = 0  # statement–treaty links made
     to_review: int = 0  # mentions waiting for an editor
     dates: int = 0  # deadline suggestions
-    newly_linked: list[int] = field(default_factory=list)  # statements that gained a treaty
 
     def summary(self) -> str:
         parts = [f"{self.created} new", f"{self.known + self.adopted} already recorded"]
@@ -142,7 +141,6 @@ def _ingest_entry(entry: Entry, existing: Statement | None, *, outlet: str, lang
                     entry.title, entry.quote, plain_text(entry.full_text)) if t
     ))
     if _link(statement, matcher, text, found, result, new=existing is None):
-        result.newly_linked.append(statement.pk)
         transaction.on_commit(lambda: on_statement_linked([statement.pk]))
     dates = dates_mentioned(text, matcher.occurrences(text), said_on=statement.when.earliest)
     found.suggestions += [
