@@ -34,3 +34,18 @@ def reference_data_once(db, django_db_blocker):
 
     if not Treaty.objects.exists():
         call_command("load_reference_data", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def running_feed_server():
+    from tests.feeds.server import FeedServer
+
+    with FeedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def feed_server(running_feed_server):
+    """A real HTTP server on 127.0.0.1 serving what a test puts there (tests/feeds/server.py)."""
+    running_feed_server.reset()
+    return running_feed_server

@@ -46,6 +46,18 @@ def stop(process) -> str:
     return output
 
 
+def filesystem_client(folder: Path) -> Celery:
+    """A client of the embedded filesystem broker whose folders are under `folder`."""
+    client = Celery(broker="filesystem://")
+    client.conf.broker_transport_options = {
+        "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
+        "control_folder": str(folder / "control"),
+    }
+    for name in ("queue", "control"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    return client
+
+
 @pytest.fixture(params=["filesystem", "redis"])
 def broker(request, tmp_path):
     if request.param == "redis":
@@ -63,15 +75,10 @@ def test_a_worker_runs_the_session_cleanup_task(broker, tmp_path):
     worker = start("worker", "--queues", queue, "--concurrency", "1", "--pool", "solo", "--loglevel", "INFO",
                    env=env)
     try:
-        client = Celery(broker=env["CELERY_BROKER_URL"])
         if broker["CELERY_BROKER_URL"].startswith("filesystem"):
-            folder = Path(broker["CELERY_BROKER_DIR"])
-            client.conf.broker_transport_options = {
-                "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
-                "control_folder": str(folder / "control"),
-            }
-            for name in ("queue", "control"):
-                (folder / name).mkdir(parents=True, exist_ok=True)
+            client = filesystem_client(Path(broker["CELERY_BROKER_DIR"]))
+        else:
+            client = Celery(broker=env["CELERY_BROKER_URL"])
         client.send_task("treaties.tasks.clear_expired_sessions", queue=queue)
         deadline = time.monotonic() + 60
         while Session.objects.filter(session_key="old").exists() and time.monotonic() < deadline:

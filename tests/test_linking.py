@@ -42,6 +42,33 @@ def test_a_name_two_treaties_share_is_reported_as_ambiguous():
     assert mentions == [
         Mention("start-i", ("START",), ambiguous=True),
         Mention("start-ii", ("START",), ambiguous=True),
+        Mention("new-start", ("START",), ambiguous=True),  # "New START" shortened
+    ]
+
+
+def test_a_name_another_treaty_has_with_one_more_word_is_ambiguous():
+    names = [("start-i", "START"), ("start-i", "Strategic Arms Reduction Treaty"), ("new-start", "New START"),
+             ("new-start", "New Strategic Arms Reduction Treaty"), ("new-start", "START-3"),
+             ("unfccc", "United Nations Framework Convention on Climate Change"),
+             ("paris", "Paris Agreement under the United Nations Framework Convention on Climate Change")]
+
+    assert treaty_mentions("the Strategic Arms Reduction Treaty", names) == [
+        Mention("start-i", ("Strategic Arms Reduction Treaty",), ambiguous=True),
+        Mention("new-start", ("Strategic Arms Reduction Treaty",), ambiguous=True),
+    ]
+    assert [m.treaty for m in treaty_mentions("START", names)] == ["start-i", "new-start"]
+    # A full title that merely contains another treaty's name is not a way of shortening it.
+    assert treaty_mentions("the United Nations Framework Convention on Climate Change", names) == [
+        Mention("unfccc", ("United Nations Framework Convention on Climate Change",))
+    ]
+
+
+def test_occurrences_say_where_each_name_is_and_which_treaties_it_may_mean():
+    text = "New START ends; START did too."
+    occurrences = TreatyMatcher(NAMES).occurrences(text)
+    assert [(text[o.start:o.end], o.treaties, o.ambiguous) for o in occurrences] == [
+        ("New START", ("new-start",), False),
+        ("START", ("start-i", "start-ii", "new-start"), True),
     ]
 
 

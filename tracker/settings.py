@@ -231,7 +231,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "treaties.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
     },
+    "fetch-due-feeds": {
+        "task": "treaties.tasks.fetch_due_feeds",
+        "schedule": 60,
+    },
 }
+
+# News feeds (treaties.feeds): how long one fetch may take and how big a feed may be.
+FEEDS_TIMEOUT = env.float("FEEDS_TIMEOUT", default=20.0)
+FEEDS_MAX_BYTES = env.int("FEEDS_MAX_BYTES", default=5 * 1024 * 1024)
 
 # The read-only API: anyone may read it from any origin, at a per-client rate.
 REST_FRAMEWORK = {

@@ -6,6 +6,11 @@ Latin and Cyrillic alike; "ё" reads as "е", any dash as a hyphen and any run
 of spaces as one, as people type them. Where one stretch of text could name
 two things, the longest name wins ("New START" is not also "START"); a name
 two treaties share is reported as ambiguous, for a person to decide.
+
+A name is also shared with every treaty whose name is it plus one word
+("START" with "New START" and "START II", "Strategic Arms Reduction Treaty"
+with "New Strategic Arms Reduction Treaty"): people drop that word when the
+context makes it clear, so a bare "START" may mean any of them.
 """
 
 import re
@@ -15,6 +20,9 @@ from dataclasses import dataclass
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _DASH = re.compile(f"[{_DASHES}]")
 _SPACE = re.compile(r"\s+")
+# A normalised name without its first or last word.
+_WITHOUT_FIRST_WORD = re.compile(r"^[^ -]+[ -]+(.+)$")
+_WITHOUT_LAST_WORD = re.compile(r"^(.+?)[ -]+[^ -]+$")
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,20 @@ class Mention:
     treaty: Hashable  # whatever key the caller gave: a Treaty, its id or its slug
     words: tuple[str, ...]  # the words in the text that named it, as written there, in order of appearance
     ambiguous: bool = False  # every name that matched is shared with another treaty
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One place in a text where a name appears."""
+
+    start: int
+    end: int
+    words: str  # as written in the text
+    treaties: tuple[Hashable, ...]  # more than one when the name is shared
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.treaties) > 1
 
 
 def normalise(name: str) -> str:
@@ -53,6 +75,7 @@ class TreatyMatcher:
             key = normalise(name)
             if key and treaty not in self._treaties.setdefault(key, []):
                 self._treaties[key].append(treaty)
+        self._share_shortened_names()
         # Longest first, so that at any position the longest name wins.
         alternatives = sorted(self._treaties, key=len, reverse=True)
         self._regex = (
@@ -61,17 +84,35 @@ class TreatyMatcher:
             else None
         )
 
-    def mentions(self, text: str) -> list[Mention]:
+    def _share_shortened_names(self) -> None:
+        shortened: dict[str, list[Hashable]] = {}
+        for key, treaties in self._treaties.items():
+            for pattern in (_WITHOUT_FIRST_WORD, _WITHOUT_LAST_WORD):
+                match = pattern.match(key)
+                if match and match.group(1) in self._treaties:
+                    shortened.setdefault(match.group(1), []).extend(treaties)
+        for key, treaties in shortened.items():
+            for treaty in treaties:
+                if treaty not in self._treaties[key]:
+                    self._treaties[key].append(treaty)
+
+    def occurrences(self, text: str) -> list[Occurrence]:
+        """Every place a name appears, in order."""
         if self._regex is None or not text:
             return []
+        return [
+            Occurrence(match.start(), match.end(), match.group(), tuple(self._treaties[normalise(match.group())]))
+            for match in self._regex.finditer(text)
+        ]
+
+    def mentions(self, text: str) -> list[Mention]:
         words: dict[Hashable, list[str]] = {}
         clear: dict[Hashable, bool] = {}
-        for match in self._regex.finditer(text):
-            treaties = self._treaties[normalise(match.group())]
-            for treaty in treaties:
-                if match.group() not in words.setdefault(treaty, []):
-                    words[treaty].append(match.group())
-                clear[treaty] = clear.get(treaty, False) or len(treaties) == 1
+        for occurrence in self.occurrences(text):
+            for treaty in occurrence.treaties:
+                if occurrence.words not in words.setdefault(treaty, []):
+                    words[treaty].append(occurrence.words)
+                clear[treaty] = clear.get(treaty, False) or not occurrence.ambiguous
         return [Mention(treaty, tuple(found), ambiguous=not clear[treaty]) for treaty, found in words.items()]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
+from .linking import TreatyMatcher
 from .models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent, TreatyKind
 from .precision import PreciseDate, Precision
 from .rules import Fact
@@ -245,3 +246,13 @@ def statement_search(*, on: dt.date, q="", treaty="", outlet="", speaker="", dat
 
 def recent_statements(on: dt.date, limit: int = 6) -> list[Statement]:
     return list(Statement.objects.filter(date__lte=on).prefetch_related("treaties").order_by("-date", "-id")[:limit])
+
+
+def treaty_matcher() -> TreatyMatcher:
+    """Every treaty's short name, full name and aliases, ready to look for in statements (keyed by treaty id)."""
+    treaties = Treaty.objects.prefetch_related("aliases")
+    return TreatyMatcher(
+        (treaty.pk, name)
+        for treaty in treaties
+        for name in [treaty.short_name, treaty.name, *(alias.name for alias in treaty.aliases.all())]
+    )

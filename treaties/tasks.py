@@ -4,6 +4,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from . import alerts, subscriptions
+from .feeds.sources import feed_fetch, feeds_due
 from .statuses import statuses_refresh
 
 
@@ -54,3 +55,19 @@ def subscriptions_purge_unconfirmed() -> int:
 def statement_alerts_send(statement_id: int) -> int:
     """For the feeds: call with transaction.on_commit once a statement is linked to its treaties."""
     return alerts.statement_alerts_send(statement_id=statement_id)
+
+
+@shared_task
+def fetch_due_feeds() -> int:
+    """Beat, every minute: one task per feed source that is due, so a slow feed holds up no other."""
+    due = feeds_due()
+    for source_id in due:
+        fetch_feed.delay(source_id)
+    return len(due)
+
+
+@shared_task
+def fetch_feed(source_id: int) -> str:
+    # Enqueued twice, or picked up by two workers, it fetches once: the claim is in `feed_fetch`.
+    source = feed_fetch(source_id=source_id)
+    return source.last_status if source else "not due, or being fetched"

@@ -9,22 +9,14 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import tasks
-from ..linking import Mention, TreatyMatcher
+from ..linking import Mention
 from ..models import Statement, Treaty
 from ..safe_html import clean_html
+from ..selectors import treaty_matcher
+from .feeds import mentions_shown
 from .tracker import HTTPS_LINKS
 
 SUGGEST = "_suggest"
-
-
-def treaty_matcher() -> TreatyMatcher:
-    """Every treaty's short name, full name and aliases, ready to look for in statements."""
-    treaties = Treaty.objects.prefetch_related("aliases")
-    return TreatyMatcher(
-        (treaty.pk, name)
-        for treaty in treaties
-        for name in [treaty.short_name, treaty.name, *(alias.name for alias in treaty.aliases.all())]
-    )
 
 
 class SuggestionsWidget(forms.CheckboxSelectMultiple):
@@ -118,10 +110,11 @@ class StatementAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "speaker", "quote", "url", "outlet"]
     autocomplete_fields = ["treaties"]
     date_hierarchy = "date"
+    readonly_fields = ["found_in_feeds"]
     fieldsets = [
         (None, {"fields": ["title", "url", "outlet", ("date", "precision"), "date_note", ("speaker", "speaker_role"),
                            "quote", "full_text", "language"]}),
-        ("Treaties", {"fields": ["treaties", "suggested_treaties"]}),
+        ("Treaties", {"fields": ["treaties", "suggested_treaties", "found_in_feeds"]}),
     ]
 
     def save_related(self, request, form, formsets, change):
@@ -134,6 +127,10 @@ class StatementAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("treaties")
+
+    @admin.display(description="found when read from a feed")
+    def found_in_feeds(self, statement):
+        return mentions_shown(statement)
 
     @admin.display(description="treaties")
     def linked_treaties(self, statement):
