@@ -149,3 +149,75 @@ junk = st.one_of(
 def test_fuzzed_query_strings_never_cause_a_server_error(reference_data_once, client, page, params):
     response = client.get(page, params, HTTP_ACCEPT="application/json" if page.startswith("/api/") else "text/html")
     assert response.status_code in (200, 304, 400, 404), (page, params, response.status_code)
+
+
+# Every other way data comes in, fuzzed: imports, feeds and the subscribe form.
+
+csv_cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    name=st.sampled_from(["statements.csv", "events.csv", "treaties.csv", "parties.csv", "deadlines.csv",
+                          "data.json", "notes.txt"]),
+    header=st.lists(st.sampled_from(["url", "title", "outlet", "date", "precision", "treaty", "slug", "kind",
+                                     "key", "name", "junk", "", "date;"]), max_size=6),
+    rows=st.lists(st.lists(csv_cells, max_size=6), max_size=4),
+    raw=st.binary(max_size=200),
+    use_raw=st.booleans(),
+)
+def test_a_fuzzed_import_either_writes_cleanly_or_writes_nothing_with_a_message(reference_data_once, name,
+                                                                               header, rows, raw, use_raw):
+    import csv
+    import io
+
+    from treaties.transfer.imports import data_import
+
+    if use_raw:
+        body = raw
+    else:
+        text = io.StringIO()
+        csv.writer(text).writerows([header, *rows])
+        body = text.getvalue().encode("utf-8")
+    before = {model: model.objects.count() for model in (Treaty, TreatyEvent, Deadline, Statement, Party)}
+    report = data_import(files=[(name, body)])
+    after = {model: model.objects.count() for model in before}
+    if not report.ok:
+        assert after == before  # a failed import writes nothing
+        assert all(str(problem) for problem in report.problems)  # and says what is wrong
+
+
+@settings(max_examples=60, deadline=None)
+@given(body=st.one_of(
+    st.binary(max_size=400),
+    st.text(max_size=400).map(lambda t: f"<?xml version='1.0'?><rss><channel><item>{t}</item></channel></rss>"
+                              .encode()),
+    st.text(max_size=200).map(lambda t: f"<feed xmlns='http://www.w3.org/2005/Atom'><entry><title>{t}</title>"
+                              "<link href='javascript:alert(1)'/></entry></feed>".encode()),
+))
+def test_a_fuzzed_feed_is_read_or_refused_with_a_reason_never_crashes(body):
+    from treaties.feeds.entries import NotAFeed, read_feed
+
+    try:
+        feed = read_feed(body, content_type="application/rss+xml", url="https://example.org/feed")
+    except NotAFeed as refusal:
+        assert str(refusal)
+        return
+    for entry in feed.entries:
+        assert not entry.url or entry.url.startswith(("http://", "https://"))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.dictionaries(
+    st.sampled_from(["email", "treaties", "categories", "parties", "lead_days", "time_zone", "hour", "digest",
+                     "everything", "statements"]),
+    st.one_of(st.text(max_size=40), st.sampled_from(["reader@example.org", "UTC", "Europe/Zurich", "25", "-1",
+                                                     "immediate", "digest", "on", "0", "999"])),
+    max_size=8,
+))
+def test_a_fuzzed_subscribe_form_gets_an_answer_never_a_server_error(reference_data_once, client, data):
+    from django.core.cache import cache
+
+    cache.clear()  # the per-client limit would otherwise answer 429 to most examples
+    response = client.post("/alerts/", data)
+    assert response.status_code in (200, 302, 400, 429), response.status_code
