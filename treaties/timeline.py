@@ -116,7 +116,7 @@ def timeline_chart(treaties, on: dt.date) -> Chart:
         for deadline in future:
             row.markers.append((x(deadline.when.earliest), "deadline",
                                 f"{deadline.get_kind_display()}: {deadline.when}"))
-        row.summary = "; ".join(b.title for b in row.bars + []) or "no recorded events"
+        row.summary = "; ".join(bar.title for bar in row.bars) or "no recorded events"
         if life and life[-1].status.is_lapsed:
             row.summary += f"; {life[-1].status.label} on {life[-1].start:%-d %b %Y}"
         rows.append(row)

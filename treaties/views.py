@@ -66,8 +66,8 @@ def treaty_detail(request, slug):
     status = treaty.status_on(on)
     # Shown as it stood on `on`: events and statements from after it were not yet known.
     events = [e for e in treaty.events.all() if e.when.earliest <= on]
-    deadlines = [d for d in treaty.deadlines.all() if d.derived_from_id is None or d.derived_from_id in {
-        e.pk for e in events}]
+    known = {event.pk for event in events}
+    deadlines = [d for d in treaty.deadlines.all() if d.derived_from_id is None or d.derived_from_id in known]
     lifespan = spans(
         bilateral=treaty.kind == "bilateral", provisions=treaty.provisions, events=[e.fact() for e in events],
         deadlines=[d.fact() for d in deadlines if not d.is_derived], on=on,
