@@ -31,11 +31,6 @@ def countdown(when: PreciseDate, on: dt.date) -> str:
     return f"{when} — passed {_days((on - when.latest).days)} ago at the latest"
 
 
-def days_until(when: PreciseDate, on: dt.date) -> int:
-    """Days to the earliest possible day (what reminders and sorting use)."""
-    return when.days_until(on)
-
-
 def since_phrase(verb: str, when: PreciseDate | None, on: dt.date) -> str:
     """"expired 295 days ago"; "withdrew in December 2021"."""
     if when is None:

@@ -57,7 +57,3 @@ def _differs(a: Status, b: Status) -> bool:
 
 def suspended_spans(all_spans: list[Span]) -> list[Span]:
     return [s for s in all_spans if s.status.is_suspended]
-
-
-def in_force_since(all_spans: list[Span]) -> dt.date | None:
-    return next((s.start for s in all_spans if s.status.code == StatusCode.IN_FORCE), None)

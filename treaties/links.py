@@ -42,22 +42,22 @@ def subscription_from_token(token: str, *, salt: str, max_age: int | None = None
     return subscription
 
 
+def _signed_url(subscription: Subscription, *, salt: str, view: str) -> str:
+    return absolute(reverse(f"treaties:{view}", args=[subscription_token(subscription, salt=salt)]))
+
+
 def confirm_url(subscription: Subscription) -> str:
-    token = subscription_token(subscription, salt=CONFIRM_SALT)
-    return absolute(reverse("treaties:subscription_confirm", args=[token]))
+    return _signed_url(subscription, salt=CONFIRM_SALT, view="subscription_confirm")
 
 
 def manage_url(subscription: Subscription) -> str:
-    token = subscription_token(subscription, salt=MANAGE_SALT)
-    return absolute(reverse("treaties:subscription_manage", args=[token]))
+    return _signed_url(subscription, salt=MANAGE_SALT, view="subscription_manage")
 
 
 def unsubscribe_url(subscription: Subscription) -> str:
-    token = subscription_token(subscription, salt=UNSUBSCRIBE_SALT)
-    return absolute(reverse("treaties:unsubscribe", args=[token]))
+    return _signed_url(subscription, salt=UNSUBSCRIBE_SALT, view="unsubscribe")
 
 
 def calendar_url(subscription: Subscription) -> str:
     """The subscriber's private calendar of what they follow; revoked with the other links."""
-    token = subscription_token(subscription, salt=CALENDAR_SALT)
-    return absolute(reverse("treaties:subscription_calendar", args=[token]))
+    return _signed_url(subscription, salt=CALENDAR_SALT, view="subscription_calendar")

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from .linking import TreatyMatcher
 from .models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent, TreatyKind
@@ -70,7 +70,7 @@ def statuses_on(on: dt.date, treaty_ids) -> dict[int, Status]:
 def status_counts_and_lapsed(on: dt.date, lapsed_limit: int = 10) -> tuple[Counter, list[tuple[Treaty, Status]]]:
     """How many treaties are in each status bucket, and the most recently lapsed ones."""
     if stored_statuses_are_current(on):
-        counts = Counter({key: Treaty.objects.filter(status_filter(key)).count() for key in BUCKETS})
+        counts = Counter(Treaty.objects.aggregate(**{key: Count("pk", filter=status_filter(key)) for key in BUCKETS}))
         lapsed = list(Treaty.objects.filter(status_filter("lapsed")).order_by("-status_since", "short_name")
                       [:lapsed_limit])
         return counts, [(t, Status.from_dict(t.status_detail)) for t in lapsed]

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Treaty
-from .status import LAPSED, Status, StatusCode
+from .status import LAPSED, StatusCode
 
 
 def statuses_refresh(*, on: dt.date | None = None, treaty_ids=None, only_stale: bool = False) -> int:
@@ -47,10 +47,6 @@ def statuses_refresh(*, on: dt.date | None = None, treaty_ids=None, only_stale: 
 
 def stored_statuses_are_current(on: dt.date) -> bool:
     return on == timezone.localdate() and not Treaty.objects.exclude(status_as_of=on).exists()
-
-
-def stored_status(treaty: Treaty) -> Status:
-    return Status.from_dict(treaty.status_detail)
 
 
 def status_filter(wanted: str) -> Q:

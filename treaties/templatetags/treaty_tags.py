@@ -18,7 +18,7 @@ def since(verb, when, on):
 
 @register.filter
 def days_until(when, on):
-    return countdowns.days_until(when, on)
+    return when.days_until(on)
 
 
 @register.simple_tag(takes_context=True)
