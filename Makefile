@@ -26,6 +26,7 @@ run: data
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 	# Fault drills restart PostgreSQL and Redis, so they run alone, after everything else.

@@ -29,9 +29,10 @@ import feedparser  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
-from treaties.feeds.entries import read_feed  # noqa: E402
-from treaties.feeds.ingest import feed_ingest  # noqa: E402
-from treaties.models import DeadlineSuggestion, Statement, TreatyMention  # noqa: E402
+from feeds.entries import read_feed  # noqa: E402
+from feeds.ingest import feed_ingest  # noqa: E402
+from feeds.models import DeadlineSuggestion, TreatyMention  # noqa: E402
+from treaties.models import Statement  # noqa: E402
 from treaties.reference_data import load_reference_data  # noqa: E402
 
 # What real items say: most name no treaty, some name one clearly, a few only "START", some give a date.

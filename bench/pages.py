@@ -29,9 +29,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from treaties.derived import statuses_refresh  # noqa: E402
 from treaties.models import Statement, Treaty  # noqa: E402
 from treaties.reference_data import load_reference_data  # noqa: E402
-from treaties.statuses import statuses_refresh  # noqa: E402
 
 GENERATE = """
 INSERT INTO treaties_party (name, short_name, slug, iso_code, is_organisation, note)
@@ -86,7 +86,7 @@ def generate(treaties: int, statements: int) -> None:
     load_reference_data()
     with connection.cursor() as cursor:
         cursor.execute(GENERATE.replace("{TREATIES}", str(treaties)).replace("{STATEMENTS}", str(statements)))
-    from treaties.deadlines import deadlines_refresh
+    from treaties.derived import deadlines_refresh
 
     for treaty in Treaty.objects.filter(slug__startswith="bt-").iterator():
         deadlines_refresh(treaty=treaty)

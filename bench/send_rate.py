@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/alerts_bench .venv/bin/python bench/send_rate.py
 
-Starts aiosmtpd in this process, records N reminders, then times `alerts.delivery_send` for each
+Starts aiosmtpd in this process, records N reminders, then times `sending.delivery_send` for each
 (claim, re-check, render both parts, send over SMTP, mark sent: what one Celery task does) and, beside
 it, plain smtplib sending the same rendered message N times, with a connection per message (as the
 alerts do) and over one connection.
@@ -31,8 +31,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from treaties import alerts  # noqa: E402
-from treaties.models import Deadline, ReminderDelivery, Subscription, Treaty  # noqa: E402
+from alerts import messages, scan, sending  # noqa: E402
+from alerts.models import ReminderDelivery, Subscription  # noqa: E402
+from treaties.models import Deadline, Treaty  # noqa: E402
 
 
 class Counter:
@@ -65,7 +66,7 @@ def main():
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    alerts._enqueue_on_commit = lambda *a: None  # this process plays the workers
+    scan.deliveries_enqueue_on_commit = lambda *a: None  # this process plays the workers
     try:
         treaty = Treaty.objects.create(slug="send-bench", short_name="New START", name="New START",
                                        category="arms_control", kind="bilateral")
@@ -75,17 +76,17 @@ def main():
             s.lead_days = [7]
             s.save()
             s.treaties.add(treaty)
-        queued = alerts.reminders_scan().queued
+        queued = scan.reminders_scan().queued
         assert len(queued) == args.n, len(queued)
 
         start = time.perf_counter()
         for pk in queued:
-            assert alerts.delivery_send(delivery_id=pk).status == "sent"
+            assert sending.delivery_send(delivery_id=pk).status == "sent"
         t_alerts = time.perf_counter() - start
 
         delivery = ReminderDelivery.objects.select_related("subscription").get(pk=queued[0])
-        items = alerts._still_due(ReminderDelivery.objects.none(), [delivery], now=timezone.now())
-        raw = alerts._message_for(delivery.subscription, items, now=timezone.now()).message().as_bytes(linesep="\r\n")
+        items = sending._still_due(ReminderDelivery.objects.none(), [delivery], now=timezone.now())
+        raw = messages.message_for(delivery.subscription, items, now=timezone.now()).message().as_bytes(linesep="\r\n")
         start = time.perf_counter()
         for _ in range(args.n):
             with smtplib.SMTP("127.0.0.1", port) as smtp:
@@ -103,7 +104,7 @@ def main():
         Treaty.objects.filter(slug="send-bench").delete()
     print(f"| way ({args.n} emails, {connection.vendor}) | emails per second | ms per email |")
     print("| --- | ---: | ---: |")
-    for label, seconds in [("alerts.delivery_send (claim, re-check, render, SMTP, mark sent)", t_alerts),
+    for label, seconds in [("sending.delivery_send (claim, re-check, render, SMTP, mark sent)", t_alerts),
                            ("raw smtplib, a connection per email", t_raw),
                            ("raw smtplib, one connection for all", t_one)]:
         print(f"| {label} | {args.n / seconds:,.0f} | {seconds / args.n * 1000:.1f} |")

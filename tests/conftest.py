@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from tests.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
+from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def reference_data_once(db, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def running_feed_server():
-    from tests.feeds.server import FeedServer
+    from tests.support.feeds.server import FeedServer
 
     with FeedServer() as server:
         yield server
@@ -46,6 +46,6 @@ def running_feed_server():
 
 @pytest.fixture
 def feed_server(running_feed_server):
-    """A real HTTP server on 127.0.0.1 serving what a test puts there (tests/feeds/server.py)."""
+    """A real HTTP server on 127.0.0.1 serving what a test puts there (tests/support/feeds/server.py)."""
     running_feed_server.reset()
     return running_feed_server

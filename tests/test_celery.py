@@ -1,9 +1,6 @@
 """A real Celery worker and beat, on the embedded filesystem broker and on Redis."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -11,51 +8,10 @@ from pathlib import Path
 import pytest
 from celery import Celery
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
-from tests.services import require_redis
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url() -> str:
-    """The test database, as a URL a worker process can open."""
-    settings = connection.settings_dict
-    if settings["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] or "postgres"
-    return f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
-def start(*args, env):
-    environment = {**os.environ, **env}
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tracker", *args], cwd=ROOT, env=environment,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-
-
-def stop(process) -> str:
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output
-
-
-def filesystem_client(folder: Path) -> Celery:
-    """A client of the embedded filesystem broker whose folders are under `folder`."""
-    client = Celery(broker="filesystem://")
-    client.conf.broker_transport_options = {
-        "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
-        "control_folder": str(folder / "control"),
-    }
-    for name in ("queue", "control"):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    return client
+from tests.support.services import require_redis
+from tests.support.workers import database_url, filesystem_client, start, stop
 
 
 @pytest.fixture(params=["filesystem", "redis"])

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "treaties",
+    "feeds",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -62,7 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "treaties.asof.AsOfMiddleware",
+    "treaties.web.asof.AsOfMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it sees the outcome of authentication (django-axes' rule).
     "axes.middleware.AxesMiddleware",
@@ -98,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "treaties.asof.as_of",
+                "treaties.web.asof.as_of",
             ],
         },
     },
@@ -231,12 +233,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
     },
     "fetch-due-feeds": {
-        "task": "treaties.tasks.fetch_due_feeds",
+        "task": "feeds.tasks.fetch_due_feeds",
         "schedule": 60,
     },
 }
 
-# News feeds (treaties.feeds): how long one fetch may take and how big a feed may be.
+# News feeds (feeds): how long one fetch may take and how big a feed may be.
 FEEDS_TIMEOUT = env.float("FEEDS_TIMEOUT", default=20.0)
 FEEDS_MAX_BYTES = env.int("FEEDS_MAX_BYTES", default=5 * 1024 * 1024)
 
@@ -247,8 +249,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_SCHEMA_CLASS": "treaties.api_schema.TrackerSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["treaties.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "treaties.api.schema.TrackerSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["treaties.api.throttling.ClientRateThrottle"],
 }
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
 SPECTACULAR_SETTINGS = {
@@ -273,7 +275,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# --- Alerts: subscriptions, reminders and their emails (treaties.alerts) ---
+# --- Alerts: subscriptions, reminders and their emails (alerts.scan) ---
 # Rate limits and other short-lived counters. One process's memory by default; set
 # CACHE_URL=redis://127.0.0.1:6379/1 so every web process shares the same limits.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -294,8 +296,8 @@ if not CELERY_BROKER_URL.startswith("filesystem://"):
     # JSON merged into the Redis options: tests that kill a worker shorten the visibility timeout and the
     # sweep that hands unacknowledged tasks on, and keep their keys apart with a global_keyprefix.
     CELERY_BROKER_TRANSPORT_OPTIONS.update(env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}))
-CELERY_BEAT_SCHEDULE["reminders-scan"] = {"task": "treaties.tasks.reminders_scan", "schedule": ALERTS_SCAN_EVERY}
+CELERY_BEAT_SCHEDULE["reminders-scan"] = {"task": "alerts.tasks.reminders_scan", "schedule": ALERTS_SCAN_EVERY}
 CELERY_BEAT_SCHEDULE["subscriptions-purge-unconfirmed"] = {
-    "task": "treaties.tasks.subscriptions_purge_unconfirmed",
+    "task": "alerts.tasks.subscriptions_purge_unconfirmed",
     "schedule": 24 * 60 * 60,
 }

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("treaties.urls")),
+    path("", include("alerts.urls")),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
-handler404 = "treaties.views.not_found"
+handler404 = "treaties.web.views.not_found"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .deadlines import deadlines_refresh
+from .derived import deadlines_refresh
 from .models import Party, Statement, Treaty, TreatyAlias, TreatyEvent
 
 DATASET = Path(__file__).resolve().parent / "data" / "reference.json"

@@ -2,7 +2,7 @@
 
 Pure functions over plain values: entry into force + term (+ extensions)
 gives the expiry; a withdrawal notice + the notice period gives the day the
-withdrawal takes effect. `treaties.deadlines` writes the results to the
+withdrawal takes effect. `treaties.derived` writes the results to the
 database; `treaties.status` uses them to say where a treaty stands.
 """
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from .linking import TreatyMatcher
+from .mentions import TreatyMatcher
 from .models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent, TreatyKind
 from .precision import PreciseDate, Precision
 from .rules import Fact
-from .status import Status, StatusCode, status_on
-from .statuses import status_filter, stored_statuses_are_current
+from .status import LAPSED, Status, StatusCode, status_on
 
 STATUS_FILTERS = {
     "not_in_force": "Not in force",
@@ -256,3 +256,17 @@ def treaty_matcher() -> TreatyMatcher:
         for treaty in treaties
         for name in [treaty.short_name, treaty.name, *(alias.name for alias in treaty.aliases.all())]
     )
+
+
+def stored_statuses_are_current(on: dt.date) -> bool:
+    return on == timezone.localdate() and not Treaty.objects.exclude(status_as_of=on).exists()
+
+
+def status_filter(wanted: str) -> Q:
+    """The SQL twin of `matches_status`, on the stored copy."""
+    return {
+        "not_in_force": Q(status_code__in=[StatusCode.NOT_SIGNED, StatusCode.SIGNED]),
+        "in_force": Q(status_code=StatusCode.IN_FORCE, status_suspended=False),
+        "suspended": Q(status_code=StatusCode.IN_FORCE, status_suspended=True),
+        "lapsed": Q(status_code__in=list(LAPSED)),
+    }.get(wanted, Q(status_code=wanted))

@@ -72,7 +72,7 @@ class Status:
         return self.label
 
     def to_dict(self) -> dict:
-        """For the copy stored on the treaty row (see `treaties.statuses`)."""
+        """For the copy stored on the treaty row (see `treaties.derived`)."""
         return {
             "code": str(self.code),
             "since": self.since.isoformat() if self.since else None,

@@ -1,8 +1,9 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api, downloads, health, views
-from .syndication import StatementsFeed, TreatyStatementsFeed
+from .api import views as api
+from .web import downloads, views
+from .web.syndication import StatementsFeed, TreatyStatementsFeed
 
 app_name = "treaties"
 
@@ -34,19 +35,4 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its setup script as a file, so the CSP needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="treaties:api_schema"), name="api_docs"),
-    path("healthz", health.healthz, name="healthz"),
-]
-
-# Alerts: subscribing, and the links in every alert email.
-from . import subscription_views  # noqa: E402
-
-urlpatterns += [
-    path("alerts/", subscription_views.subscribe, name="subscribe"),
-    path("alerts/check-your-inbox/", subscription_views.subscribe_sent, name="subscribe_sent"),
-    path("alerts/confirm/<str:token>/", subscription_views.subscription_confirm, name="subscription_confirm"),
-    path("alerts/manage/<str:token>/", subscription_views.subscription_manage, name="subscription_manage"),
-    path("alerts/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
-    path("alerts/calendar/<str:token>.ics", subscription_views.subscription_calendar, name="subscription_calendar"),
-    path("dev/mailbox/", subscription_views.dev_mailbox, name="dev_mailbox"),
-    path("dev/mailbox/<str:name>/<int:index>/", subscription_views.dev_mail, name="dev_mail"),
 ]

@@ -3,18 +3,16 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import tasks
-from ..linking import Mention
+from ..mentions import Mention
 from ..models import Statement, Treaty
 from ..safe_html import clean_html
 from ..selectors import treaty_matcher
-from .feeds import mentions_shown
-from .tracker import HTTPS_LINKS
+from ..signals import statements_linked_on_commit
+from .record import HTTPS_LINKS
 
 SUGGEST = "_suggest"
 
@@ -110,27 +108,22 @@ class StatementAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "speaker", "quote", "url", "outlet"]
     autocomplete_fields = ["treaties"]
     date_hierarchy = "date"
-    readonly_fields = ["found_in_feeds"]
+    readonly_fields = []
     fieldsets = [
         (None, {"fields": ["title", "url", "outlet", ("date", "precision"), "date_note", ("speaker", "speaker_role"),
                            "quote", "full_text", "language"]}),
-        ("Treaties", {"fields": ["treaties", "suggested_treaties", "found_in_feeds"]}),
+        ("Treaties", {"fields": ["treaties", "suggested_treaties"]}),
     ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         statement = form.instance
-        # Subscribers who asked are told of a statement on a treaty they follow, once each
-        # (the service records one row per subscriber and statement, so saving again sends nothing).
+        # Those who follow its treaties hear of it (alerts listen, and tell each subscriber once).
         if statement.treaties.exists():
-            transaction.on_commit(lambda: tasks.statement_alerts_send.delay(statement.pk))
+            statements_linked_on_commit([statement.pk])
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("treaties")
-
-    @admin.display(description="found when read from a feed")
-    def found_in_feeds(self, statement):
-        return mentions_shown(statement)
 
     @admin.display(description="treaties")
     def linked_treaties(self, statement):

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
-from treaties import countdown as countdowns
+from ..web import countdown as countdowns
 
 register = template.Library()
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..deadlines import deadlines_refresh
+from ..derived import deadlines_refresh
 from ..models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
 from ..safe_html import clean_html

@@ -1,0 +1,115 @@
+from django import forms
+from django.conf import settings
+
+from treaties.models import Category, Party, Treaty
+
+from .models import Subscription
+from .reminders import DEFAULT_LEADS, LEAD_CHOICES, lead_label, time_zones
+from .subscriptions import Choices
+
+
+def _zone_choices() -> list[tuple[str, str]]:
+    zones = set(time_zones()) | {settings.TIME_ZONE}
+    return [(zone, zone.replace("_", " ")) for zone in sorted(zones)]
+
+
+HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+def _lead_field() -> forms.TypedMultipleChoiceField:
+    return forms.TypedMultipleChoiceField(
+        label="Remind me", coerce=int, choices=[(d, lead_label(d)) for d in LEAD_CHOICES],
+        initial=list(DEFAULT_LEADS), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one lead time."},
+    )
+
+
+class ChoicesForm(forms.Form):
+    """What to watch and how to hear about it: the subscribe and the manage pages."""
+
+    everything = forms.BooleanField(label="Every treaty", required=False)
+    treaties = forms.ModelMultipleChoiceField(
+        queryset=Treaty.objects.order_by("short_name"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    categories = forms.MultipleChoiceField(choices=Category.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Party.objects.order_by("name"), required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Every treaty the party is bound by.",
+    )
+    lead_days = _lead_field()
+    time_zone = forms.ChoiceField(label="Time zone", choices=lambda: _zone_choices())
+    hour = forms.TypedChoiceField(label="At", coerce=int, choices=HOURS, initial=8)
+    digest = forms.TypedChoiceField(
+        label="How", coerce=lambda value: value == "digest", initial="immediate", widget=forms.RadioSelect,
+        choices=[("immediate", "One email per reminder"), ("digest", "One daily digest")],
+    )
+    statements = forms.BooleanField(
+        label="Also email me when a statement about a treaty I follow is added", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].initial = settings.TIME_ZONE
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("everything") or data.get("treaties") or data.get("categories") or data.get("parties")):
+            raise forms.ValidationError("Choose what to follow: every treaty, some treaties, a category or a party.")
+        return data
+
+    def choices(self) -> Choices:
+        data = self.cleaned_data
+        return Choices(
+            everything=data["everything"],
+            treaty_ids=tuple(t.pk for t in data["treaties"]),
+            categories=tuple(data["categories"]),
+            party_ids=tuple(p.pk for p in data["parties"]),
+            lead_days=tuple(data["lead_days"]),
+            time_zone=data["time_zone"],
+            hour=data["hour"],
+            digest=data["digest"],
+            statements=data["statements"],
+        )
+
+    @classmethod
+    def initial_from(cls, choices: Choices) -> dict:
+        return {
+            "everything": choices.everything, "treaties": list(choices.treaty_ids),
+            "categories": list(choices.categories), "parties": list(choices.party_ids),
+            "lead_days": list(choices.lead_days), "time_zone": choices.time_zone, "hour": choices.hour,
+            "digest": "digest" if choices.digest else "immediate", "statements": choices.statements,
+        }
+
+
+class SubscribeForm(ChoicesForm):
+    email = forms.EmailField(label="Your email address", max_length=254)
+    field_order = ["email"]
+
+
+class SubscriptionAdminForm(forms.ModelForm):
+    """The admin edits lead times and categories as lists, not as the bits and rows they are stored as."""
+
+    lead_days = _lead_field()
+    categories = forms.MultipleChoiceField(choices=Category.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    time_zone = forms.ChoiceField(choices=lambda: _zone_choices())
+
+    class Meta:
+        model = Subscription
+        fields = ["email", "confirmed_at", "unsubscribed_at", "everything", "treaties", "parties", "statements",
+                  "time_zone", "hour", "digest"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["lead_days"] = self.instance.lead_days
+            self.initial["categories"] = list(self.instance.category_rows.values_list("category", flat=True))
+        else:
+            self.initial.setdefault("time_zone", settings.TIME_ZONE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lead_days"):
+            self.instance.lead_days = data["lead_days"]
+        return data

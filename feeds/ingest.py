@@ -1,0 +1,209 @@
+"""Feed entries into statements: one statement per story, linked to the treaties it names.
+
+Entries are stored a hundred to a transaction, so a failure keeps the batches before it. The same story
+from two feeds, or from one feed twice, is one statement: unique keys on the normalised URL and the
+entry id decide it in the database, so two workers racing over the same story cannot both create it.
+
+A statement is read for treaties and dates once: when a feed first brings it, whether new or already
+recorded by an editor or an import. Each (statement, treaty) is decided once and kept (`TreatyMention`):
+a name that names one treaty links it, with the words as the reason; a name several treaties may carry
+waits for an editor. Later fetches never revisit a decision.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from treaties.mentions import TreatyMatcher
+from treaties.models import Statement
+from treaties.safe_html import plain_text
+from treaties.selectors import treaty_matcher
+from treaties.signals import statements_linked_on_commit
+
+from .dates_mentioned import dates_mentioned
+from .entries import Entry, Feed
+from .models import DeadlineSuggestion, MentionDecision, TreatyMention
+
+logger = logging.getLogger(__name__)
+
+BATCH = 100  # entries per transaction: few commits, short locks
+
+
+@dataclass
+class Ingest:
+    """What one feed brought."""
+
+    entries: int = 0
+    created: int = 0  # new statements
+    adopted: int = 0  # statements already recorded by editors or imports, first seen in a feed
+    known: int = 0  # seen in a feed before: left as they are
+    skipped: int = 0  # entries with no web address
+    linked: int = 0  # statement–treaty links made
+    to_review: int = 0  # mentions waiting for an editor
+    dates: int = 0  # deadline suggestions
+
+    def summary(self) -> str:
+        parts = [f"{self.created} new", f"{self.known + self.adopted} already recorded"]
+        if self.skipped:
+            parts.append(f"{self.skipped} without a link, skipped")
+        found = f"{_count(self.linked, 'link')}, {self.to_review} to review, {_count(self.dates, 'date')} suggested"
+        return f"{_count(self.entries, 'entry', 'entries')}: " + ", ".join(parts) + f"; {found}"
+
+
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def feed_ingest(*, feed: Feed, outlet: str, language: str = "",
+                matcher: TreatyMatcher | None = None) -> Ingest:
+    """Store the feed's entries as statements of `outlet`, link them and suggest the dates they give."""
+    matcher = matcher or treaty_matcher()
+    result = Ingest(entries=len(feed.entries) + feed.skipped, skipped=feed.skipped)
+    for start in range(0, len(feed.entries), BATCH):
+        batch = feed.entries[start:start + BATCH]
+        with transaction.atomic():
+            recorded, found = _Recorded(batch), _Found()
+            for entry in batch:
+                _ingest_entry(entry, recorded.find(entry), outlet=outlet, language=language or entry.language
+                              or feed.language, matcher=matcher, found=found, result=result)
+            found.save(outlet=outlet)
+    return result
+
+
+@dataclass
+class _Found:
+    """What a batch's statements mention, written together at the end of the batch."""
+
+    created: list[Statement] = field(default_factory=list)
+    mentions: list[TreatyMention] = field(default_factory=list)
+    links: list = field(default_factory=list)
+    suggestions: list[DeadlineSuggestion] = field(default_factory=list)
+
+    def save(self, *, outlet: str) -> None:
+        # History, as for every statement, in one insert rather than one per statement.
+        Statement.history.bulk_history_create(self.created, default_change_reason=f"From the {outlet} feed")
+        TreatyMention.objects.bulk_create(self.mentions)
+        Statement.treaties.through.objects.bulk_create(self.links, ignore_conflicts=True)
+        DeadlineSuggestion.objects.bulk_create(self.suggestions, ignore_conflicts=True)
+
+
+class _Recorded:
+    """The statements already recorded for a batch of entries, found in one query."""
+
+    def __init__(self, entries: list[Entry]):
+        self.by_key: dict[tuple[str, str], Statement] = {}
+        for statement in Statement.objects.filter(_matching(entries)).order_by("-pk"):
+            # Lowest id last, so it wins: the first record of a story is the one to keep.
+            for key in (("key", statement.normalised_url), ("guid", statement.guid), ("url", statement.url)):
+                if key[1]:
+                    self.by_key[key] = statement
+
+    def find(self, entry: Entry) -> Statement | None:
+        keys = [("key", entry.normalised_url), ("guid", entry.guid), *(("url", url) for url in _url_variants(entry))]
+        return next((self.by_key[key] for key in keys if key in self.by_key), None)
+
+
+def _matching(entries: list[Entry]) -> Q:
+    # Statements recorded by editors or imports have no keys yet: their URL, as written, finds them.
+    return (Q(normalised_url__in=[e.normalised_url for e in entries])
+            | Q(guid__in=[e.guid for e in entries if e.guid])
+            | Q(url__in=[url for e in entries for url in _url_variants(e)]))
+
+
+def _url_variants(entry: Entry) -> set[str]:
+    return {entry.url, entry.url.replace("https://", "http://", 1), entry.url.replace("http://", "https://", 1)}
+
+
+def _ingest_entry(entry: Entry, existing: Statement | None, *, outlet: str, language: str,
+                  matcher: TreatyMatcher, found: _Found, result: Ingest) -> None:
+    if existing is not None and (existing.normalised_url or existing.guid):
+        result.known += 1  # a feed brought it before: decided then
+        return
+    if existing is not None:
+        statement, first_seen = existing, _adopt(existing, entry, result)
+    else:
+        statement, first_seen = _create(entry, outlet=outlet, language=language, result=result)
+        if first_seen:
+            found.created.append(statement)
+    if not first_seen:
+        result.known += 1
+        return
+    text = "\n\n".join(dict.fromkeys(
+        t for t in (statement.title, statement.quote, plain_text(statement.full_text),
+                    entry.title, entry.quote, plain_text(entry.full_text)) if t
+    ))
+    if _link(statement, matcher, text, found, result, new=existing is None):
+        statements_linked_on_commit([statement.pk])
+    dates = dates_mentioned(text, matcher.occurrences(text), said_on=statement.when.earliest)
+    found.suggestions += [
+        DeadlineSuggestion(statement=statement, treaty_id=date.treaty, date=date.when.value,
+                           precision=date.when.precision, kind=date.kind, phrase=date.phrase[:300])
+        for date in dates
+    ]
+    result.dates += len(dates)
+
+
+def _create(entry: Entry, *, outlet: str, language: str, result: Ingest) -> tuple[Statement, bool]:
+    """A new statement for the entry, or, if another worker stored the story a moment ago, theirs."""
+    published = entry.published or timezone.now()
+    statement = Statement(
+        title=entry.title, outlet=outlet[:200], url=entry.url, quote=entry.quote, full_text=entry.full_text,
+        language=language[:8], date=published.astimezone(dt.UTC).date(),
+        date_note=f"Published {entry.published:%Y-%m-%d %H:%M} UTC, per the feed." if entry.published
+        else "The feed gives no date: this is the day it was first fetched.",
+        normalised_url=entry.normalised_url, guid=entry.guid or None,
+    )
+    try:
+        with transaction.atomic():
+            statement.save_without_historical_record()
+    except IntegrityError:
+        # The unique keys said no: the story is stored already (by a racing worker, or twice in one feed).
+        existing = Statement.objects.filter(_matching([entry])).order_by("pk").first()
+        if existing is None:
+            raise
+        return existing, False
+    result.created += 1
+    return statement, True
+
+
+def _adopt(statement: Statement, entry: Entry, result: Ingest) -> bool:
+    """Give a statement recorded by hand its feed keys; only the worker that does so reads it for treaties."""
+    try:
+        with transaction.atomic():
+            adopted = Statement.objects.filter(
+                pk=statement.pk, normalised_url__isnull=True, guid__isnull=True
+            ).update(normalised_url=entry.normalised_url, guid=entry.guid or None)
+    except IntegrityError:  # another statement already has these keys: two records of one story
+        return False
+    result.adopted += adopted
+    return adopted == 1
+
+
+def _link(statement: Statement, matcher: TreatyMatcher, text: str, found: _Found, result: Ingest, *,
+          new: bool) -> bool:
+    """Decide each treaty the text names that was not decided before; True if the statement gains a link."""
+    decided, already_linked = set(), set()
+    if not new:  # a statement created a moment ago has neither
+        decided = set(TreatyMention.objects.filter(statement=statement).values_list("treaty_id", flat=True))
+        already_linked = set(statement.treaties.values_list("pk", flat=True))
+    links = []
+    for mention in matcher.mentions(text):
+        if mention.treaty in decided:
+            continue
+        if mention.ambiguous and mention.treaty not in already_linked:
+            decision = MentionDecision.PENDING
+            result.to_review += 1
+        else:
+            decision = MentionDecision.LINKED
+            if mention.treaty not in already_linked:
+                links.append(mention.treaty)
+        found.mentions.append(TreatyMention(statement=statement, treaty_id=mention.treaty,
+                                            words=list(mention.words), decision=decision))
+    through = Statement.treaties.through
+    found.links += [through(statement_id=statement.pk, treaty_id=treaty) for treaty in links]
+    result.linked += len(links)
+    return bool(links)

@@ -1,0 +1,77 @@
+"""Production settings, security headers and the health endpoint."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import time_machine
+
+from alerts.models import Heartbeat
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "q7Vx2-r9mT4kLz8pW1nB6yC3sD0fG5hJ-uE7iO2aR4tY-xN8vQ3wL6zK1",
+    "ALLOWED_HOSTS": "treaties.example.org",
+}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    environment = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **PRODUCTION}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_page_carries_the_security_headers(reference_data, client):
+    response = client.get("/treaties/new-start/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_no_page_needs_inline_script_or_style(reference_data, client):
+    for url in ["/", "/treaties/", "/treaties/new-start/", "/timeline/", "/statements/", "/alerts/", "/api/docs/",
+                "/treaties/?due_within=x"]:
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and "<style" not in html and ' style="' not in html, url
+
+
+def test_healthz_reports_database_broker_and_the_last_reminder_scan(db, client):
+    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC), tick=False):
+        Heartbeat.beat("reminders_scan")
+    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 10, tzinfo=dt.UTC), tick=False):
+        report = client.get("/healthz").json()
+    assert report["database"] == "ok"
+    assert report["broker"] == "ok"
+    assert report["reminder_scan"]["age_seconds"] == 600
+    assert report["reminder_scan"]["stale"] is False
+
+
+def test_healthz_fails_when_the_broker_is_unreachable(db, client, settings):
+    from tracker.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = previous
+    assert response.status_code == 503
+    assert response.json()["broker"] == "failing"
+    assert response.json()["database"] == "ok"
+
+
+def test_the_admin_login_locks_out_after_repeated_failures(db, client, django_user_model):
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "right-password-123")
+    for _ in range(5):
+        client.post("/admin/login/?next=/admin/", {"username": "editor", "password": "wrong"})
+    response = client.post("/admin/login/?next=/admin/", {"username": "editor", "password": "right-password-123"})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()

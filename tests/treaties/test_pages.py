@@ -1,0 +1,282 @@
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+
+from tests.support.factories import make_treaties
+
+TODAY = "2026-11-27"
+
+
+@pytest.fixture
+def client(client):
+    return client
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.content[:500]
+    return response.content.decode()
+
+
+def text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+# Dashboard
+
+
+def test_the_dashboard_shows_lapsed_treaties_with_how_long_ago(reference_data, client):
+    body = text(page(client, "/"))
+    assert "New START — expired 295 days ago" in body
+    assert "JCPOA — terminated 405 days ago" in body
+
+
+def test_the_dashboard_counts_treaties_by_status_and_links_to_the_filtered_list(reference_data, client):
+    html = page(client, "/")
+    assert 'href="/treaties/?status=lapsed"' in html
+    assert "Lapsed</a>: <strong>7</strong>" in html
+    assert "In force</a>: <strong>9</strong>" in html
+    assert "In force, suspended</a>: <strong>1</strong>" in html  # CFE, by the United States
+
+
+def test_the_dashboard_counts_down_to_deadlines_as_of_an_earlier_day(reference_data, client):
+    body = text(page(client, "/?on=2025-12-01"))
+    assert "New START — expiry 5 February 2026 · in 66 days" in body
+    assert "You are viewing the tracker as it stood on 1 December 2025" in body
+
+
+def test_the_dashboard_shows_the_latest_statements(reference_data, client):
+    body = text(page(client, "/"))
+    assert "New START’s expiration may create vacuum in terms of maintaining stability" in body
+    assert "Grigory Mashkov, TASS, 22 April 2023" in body
+
+
+def test_today_is_the_sites_time_zone_day(reference_data, client, settings):
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: already 28 November there at noon UTC
+    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC), tick=False):
+        assert "expired 296 days ago" in text(page(client, "/"))
+
+
+# Treaty list
+
+
+@pytest.mark.parametrize(
+    "query, present, absent",
+    [
+        ("q=ДСНВ", ["New START"], ["INF Treaty"]),
+        ("q=дснв", ["New START"], ["INF Treaty"]),
+        ("q=снв-3", ["New START"], ["INF Treaty"]),
+        ("q=Moscow+Treaty", ["SORT"], ["New START"]),
+        ("q=iran", ["JCPOA"], ["New START"]),
+        ("status=lapsed", ["New START", "ABM Treaty"], ["Paris Agreement"]),
+        ("status=in_force", ["Paris Agreement", "NPT"], ["New START"]),
+        ("status=not_in_force", ["CTBT"], ["NPT"]),
+        ("status=suspended", ["CFE Treaty"], ["NPT"]),
+        ("category=environment", ["Paris Agreement", "UNFCCC"], ["New START"]),
+        ("party=russia", ["New START", "CFE Treaty"], ["Paris Agreement"]),
+        ("kind=bilateral", ["New START", "SORT"], ["NPT"]),
+        ("due_within=60&on=2025-12-01", ["Paris Agreement"], ["New START", "SORT"]),
+        ("due_within=70&on=2025-12-01", ["New START", "Paris Agreement"], ["SORT"]),
+    ],
+)
+def test_each_filter_narrows_the_treaty_list(reference_data, client, query, present, absent):
+    body = text(page(client, f"/treaties/?{query}"))
+    for name in present:
+        assert f" {name} " in body
+    for name in absent:
+        assert f" {name} " not in body
+
+
+def test_the_list_sorts_by_next_deadline_name_or_entry_into_force(reference_data, client):
+    def order(sort):
+        html = page(client, f"/treaties/?sort={sort}&on=2025-12-01")
+        return re.findall(r'href="/treaties/([a-z0-9-]+)/\?on=2025-12-01"><strong>', html)
+
+    by_deadline = order("next_deadline")
+    assert by_deadline[:3] == ["ottawa-convention", "paris-agreement", "new-start"]
+    assert order("name")[:3] == ["abm", "bwc", "cfe"]
+    assert order("entry_into_force")[:3] == ["outer-space", "npt", "abm"]
+
+
+def test_a_bad_filter_gets_a_clear_message_and_a_400(reference_data, client):
+    html = page(client, "/treaties/?due_within=soon&status=gone", status=400)
+    assert "Falls due within (days): Enter a whole number." in text(html)
+    assert "Select a valid choice. gone is not one of the available choices." in text(html)
+
+
+def test_the_list_paginates_and_keeps_the_filters_in_the_links(db, client):
+    make_treaties(60)
+    html = page(client, "/treaties/?category=trade&sort=name")
+    assert "Page 1 of 2" in html
+    assert 'href="?category=trade&amp;page=2&amp;sort=name"' in html
+    assert "GT-0058" not in html
+    assert "GT-0058" in page(client, "/treaties/?category=trade&sort=name&page=2")
+
+
+# Treaty page
+
+
+def test_new_starts_page_shows_its_passed_expiry_extension_suspension_and_the_tass_interview(reference_data, client):
+    html = page(client, "/treaties/new-start/")
+    body = text(html)
+    assert "Expired" in body
+    assert "5 February 2026 — Deadline: Expiry · 295 days ago" in body
+    assert "3 February 2021 — Extended" in body
+    assert "21 February 2023 — Suspended (Russia)" in body
+    assert "It’s quite possible that after New START expires in February 2026, a vacuum will be created" in body
+    assert 'href="https://tass.com/politics/1608067"' in html
+    assert "Grigory Mashkov, Ambassador-at-Large, Russian Foreign Ministry" in body
+
+
+def test_new_starts_page_as_of_december_2025_is_in_force_suspended_with_66_days_to_go(reference_data, client):
+    body = text(page(client, "/treaties/new-start/?on=2025-12-01"))
+    assert "In force, suspended by Russia" in body
+    assert "Expiry 5 February 2026 — in 66 days" in body
+    assert "Suspended by Russia from 21 February 2023, still suspended on 1 December 2025." in body
+    # Not yet known on that day:
+    assert "Lavrov" not in body
+    assert "5 February 2026 — Expired" not in body
+
+
+def test_every_date_on_a_treaty_page_links_to_its_source(reference_data, client):
+    html = page(client, "/treaties/new-start/")
+    timeline = html.split('<ol class="timeline"')[1].split("</ol>")[0]
+    entries = timeline.count('<li class="event') + timeline.count('<li class="deadline')
+    assert entries == 14
+    assert timeline.count(">Source</a>") == entries
+
+
+def test_a_month_precision_date_is_shown_as_a_month(reference_data, client):
+    body = text(page(client, "/treaties/open-skies/"))
+    assert "December 2021 — Withdrawn (Russia)" in body
+    assert "1 December 2021" not in body
+
+
+def test_a_treaty_page_says_the_provisions_in_plain_words(reference_data, client):
+    body = text(page(client, "/treaties/new-start/"))
+    assert "Runs for 10 years from entry into force." in body
+    assert "May be extended once, for up to 5 years." in body
+    assert "withdrawal takes effect 6 months after notice" in text(page(client, "/treaties/inf/"))
+
+
+def test_an_unknown_treaty_is_a_styled_404(reference_data, client):
+    html = page(client, "/treaties/no-such-treaty/", status=404)
+    assert "<h1>Page not found</h1>" in html
+    assert "list of treaties" in html
+
+
+def test_a_bad_as_of_day_is_refused_with_a_message(reference_data, client):
+    html = page(client, "/treaties/new-start/?on=31-12-2025", status=400)
+    assert "is not a date the tracker can show. Use ?on=YYYY-MM-DD" in text(html)
+    page(client, "/?on=2025-02-30", status=400)
+    page(client, "/?on=0001-01-01", status=400)
+
+
+# Parties, statements, timeline
+
+
+def test_a_party_page_lists_what_it_did_in_each_treaty(reference_data, client):
+    body = text(page(client, "/parties/russia/"))
+    assert "New START" in body
+    assert "21 February 2023 : suspended" in body
+    assert "7 November 2023 : withdrawn" in body  # CFE
+
+
+@pytest.mark.parametrize(
+    "query, present, absent",
+    [
+        ("q=vacuum", ["Russian envoy", "Lavrov"], ["Kremlin warns"]),
+        ("treaty=new-start", ["Russian envoy", "Kremlin warns"], []),
+        ("treaty=npt", [], ["Russian envoy"]),
+        ("outlet=tass", ["Russian envoy"], []),
+        ("speaker=peskov", ["Kremlin warns"], ["Lavrov"]),
+        ("date_from=2026-01-01&date_to=2026-01-31", ["Kremlin warns"], ["Lavrov", "Russian envoy"]),
+    ],
+)
+def test_statements_filter_by_words_treaty_outlet_speaker_and_dates(reference_data, client, query, present, absent):
+    body = text(page(client, f"/statements/?{query}"))
+    for words in present:
+        assert words in body
+    for words in absent:
+        assert words not in body
+
+
+def test_a_reversed_date_range_is_explained(reference_data, client):
+    body = text(page(client, "/statements/?date_from=2026-02-01&date_to=2026-01-01", status=400))
+    assert "“From” must be on or before “To”." in body
+
+
+def test_a_statement_page_shows_the_quote_speaker_and_link(reference_data, client):
+    from treaties.models import Statement
+
+    statement = Statement.objects.get(url="https://tass.com/politics/1608067")
+    html = page(client, f"/statements/{statement.pk}/")
+    assert "Grigory Mashkov" in html
+    assert "The page shows no year" in html
+    assert 'href="https://tass.com/politics/1608067"' in html
+
+
+def test_the_timeline_draws_every_treaty_as_a_linked_bar_with_a_text_alternative(reference_data, client):
+    html = page(client, "/timeline/")
+    assert html.count('<a href="/treaties/') >= 18
+    assert 'role="img"' in html and "<desc" in html
+    assert "New START: signed, not in force from 8 Apr 2010" in html
+    assert "in force, suspended by Russia from 21 Feb 2023" in html
+
+
+def test_the_timeline_filters_by_category(reference_data, client):
+    html = page(client, "/timeline/?category=environment")
+    assert "/treaties/paris-agreement/" in html
+    assert "/treaties/new-start/" not in html
+
+
+# Every page
+
+
+PAGES = ["/", "/treaties/", "/treaties/new-start/", "/parties/russia/", "/statements/", "/timeline/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_one_h1_a_title_a_description_and_landmarks(reference_data, client, url):
+    html = page(client, url)
+    assert html.count("<h1") == 1
+    assert re.search(r"<title>[^<]+ · Treaty Tracker</title>", html)
+    assert re.search(r'<meta name="description" content="[^"]{20,}">', html)
+    assert "<main" in html and "<nav" in html and "<header" in html and "<footer" in html
+    assert 'rel="icon"' in html
+
+
+BOUNDED = ["/", "/treaties/", "/parties/russia/", "/statements/", "/timeline/", "/treaties/gt-0000/",
+           "/statements/?treaty=gt-0000", "/treaties/?status=suspended", "/treaties/?due_within=30&q=GT",
+           "/treaties/?on=2001-01-01&status=in_force", "/?on=2001-01-01"]
+
+
+@pytest.mark.parametrize("count", [1, 300])
+def test_pages_make_a_bounded_number_of_queries_whatever_the_data_size(db, client, django_assert_max_num_queries,
+                                                                       count):
+    from treaties.models import Party
+
+    make_treaties(count)
+    Party.objects.get_or_create(slug="russia", defaults={"name": "Russian Federation"})
+    for url in BOUNDED:
+        # Live statuses for another day (?on=) take four more queries than the stored copy.
+        with django_assert_max_num_queries(16 if "on=" in url else 12):
+            response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_as_of_a_past_day_deadlines_from_later_events_are_not_shown(reference_data, client):
+    body = text(page(client, "/?on=2018-06-01"))
+    assert "INF Treaty — withdrawal takes effect" not in body  # the notice came in February 2019
+    body = text(page(client, "/treaties/new-start/?on=2020-06-01"))
+    assert "Deadline: Expiry" not in body  # the extension that set 5 February 2026 came in 2021
+    assert "Expiry 5 February 2026" not in body
+    assert "Lavrov" not in text(page(client, "/statements/?on=2025-12-01"))

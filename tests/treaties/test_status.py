@@ -1,0 +1,155 @@
+import datetime as dt
+
+import pytest
+
+from treaties.models import Treaty
+from treaties.precision import PreciseDate
+from treaties.rules import Fact, Provisions
+from treaties.status import StatusCode, status_on
+
+
+def fact(kind, date, *parties, years=None):
+    return Fact(kind, PreciseDate.parse(date), parties, years)
+
+
+def on(text):
+    return dt.date.fromisoformat(text)
+
+
+def test_a_bilateral_suspension_is_in_force_suspended_by_that_party():
+    events = [fact("entered_into_force", "2011-02-05"), fact("suspended", "2023-02-21", "Russia")]
+    status = status_on(bilateral=True, provisions=Provisions(), events=events, deadlines=[], on=on("2024-01-01"))
+    assert status.code == StatusCode.IN_FORCE
+    assert status.label == "in force, suspended by Russia"
+
+
+def test_a_lifted_suspension_is_plain_in_force_again():
+    events = [fact("entered_into_force", "2011-02-05"), fact("suspended", "2023-02-21", "Russia"),
+              fact("resumed", "2024-02-21", "Russia")]
+    status = status_on(bilateral=True, provisions=Provisions(), events=events, deadlines=[], on=on("2025-01-01"))
+    assert status.label == "in force"
+
+
+def test_a_month_precision_withdrawal_counts_only_once_its_month_is_over():
+    events = [fact("entered_into_force", "2002-01-01"), fact("withdrawn", "2021-12", "Russia")]
+    during = status_on(bilateral=False, provisions=Provisions(), events=events, deadlines=[], on=on("2021-12-15"))
+    after = status_on(bilateral=False, provisions=Provisions(), events=events, deadlines=[], on=on("2022-01-01"))
+    assert during.withdrawn == ()
+    assert after.withdrawn == ("Russia",)
+    assert after.code == StatusCode.IN_FORCE
+
+
+def test_a_passed_withdrawal_deadline_ends_a_bilateral_treaty_even_without_a_recorded_event():
+    events = [fact("entered_into_force", "1972-10-03"), fact("withdrawal_notice", "2001-12-13", "United States")]
+    status = status_on(bilateral=True, provisions=Provisions(withdrawal_notice_months=6), events=events,
+                       deadlines=[], on=on("2002-06-13"))
+    assert status.label == "withdrawn by United States"
+
+
+def test_an_editor_entered_expiry_ends_the_treaty_once_reached():
+    events = [fact("entered_into_force", "2000-01-01")]
+    deadlines = [fact("expiry", "2030-06-30")]
+    before = status_on(bilateral=False, provisions=Provisions(), events=events, deadlines=deadlines,
+                       on=on("2030-06-29"))
+    after = status_on(bilateral=False, provisions=Provisions(), events=events, deadlines=deadlines,
+                      on=on("2030-06-30"))
+    assert (before.code, after.code) == (StatusCode.IN_FORCE, StatusCode.EXPIRED)
+
+
+def test_a_party_that_rejoins_is_no_longer_listed_as_withdrawn():
+    events = [fact("entered_into_force", "2016-11-04"), fact("withdrawn", "2020-11-04", "United States"),
+              fact("ratified", "2021-01-20", "United States")]
+    status = status_on(bilateral=False, provisions=Provisions(), events=events, deadlines=[], on=on("2022-01-01"))
+    assert status.withdrawn == ()
+
+
+def test_status_as_of_a_past_day_ignores_extensions_agreed_later():
+    events = [fact("entered_into_force", "2011-02-05"), fact("extended", "2021-02-03", years=5)]
+    provisions = Provisions(term_years=10)
+    assert status_on(bilateral=True, provisions=provisions, events=events, deadlines=[],
+                     on=on("2021-01-01")).code == StatusCode.IN_FORCE
+    assert status_on(bilateral=True, provisions=provisions, events=events, deadlines=[],
+                     on=on("2021-03-01")).code == StatusCode.IN_FORCE
+
+
+# The shipped treaties, as their sources describe them.
+@pytest.mark.parametrize(
+    "slug, day, label",
+    [
+        ("new-start", "2026-11-27", "expired"),
+        ("new-start", "2024-01-01", "in force, suspended by Russia"),
+        ("new-start", "2021-06-01", "in force"),
+        ("new-start", "2026-02-04", "in force, suspended by Russia"),
+        ("new-start", "2026-02-05", "expired"),
+        ("new-start", "2010-05-01", "signed, not in force"),
+        ("new-start", "2010-01-01", "not yet signed"),
+        ("inf", "2019-03-01", "in force, suspended by United States and Russia"),
+        ("inf", "2026-11-27", "terminated"),
+        ("abm", "2026-11-27", "terminated"),
+        ("start-i", "2026-11-27", "expired"),
+        ("start-ii", "2026-11-27", "withdrawn by Russia before entry into force"),
+        ("sort", "2026-11-27", "terminated"),
+        ("ctbt", "2026-11-27", "signed, not in force"),
+        ("npt", "1995-04-01", "in force"),
+        ("npt", "2026-11-27", "in force"),
+        ("cfe", "2026-11-27", "in force, suspended by United States"),
+        ("cfe", "2010-01-01", "in force, suspended by Russia"),
+        ("jcpoa", "2026-11-27", "terminated"),
+        ("paris-agreement", "2026-11-27", "in force"),
+        ("tpnw", "2020-12-31", "signed, not in force"),
+        ("tpnw", "2026-11-27", "in force"),
+        ("unfccc", "2026-11-27", "in force"),
+    ],
+)
+def test_the_shipped_treaties_have_the_status_their_sources_give(reference_data, slug, day, label):
+    treaty = Treaty.objects.with_record().get(slug=slug)
+    assert treaty.status_on(on(day)).label == label
+
+
+@pytest.mark.parametrize(
+    "slug, day, withdrawn",
+    [
+        ("open-skies", "2026-11-27", ("United States", "Russia")),
+        ("paris-agreement", "2026-11-27", ("United States",)),
+        ("paris-agreement", "2022-01-01", ()),
+        ("ottawa-convention", "2026-11-27", ("Estonia", "Latvia", "Lithuania")),
+        ("cfe", "2026-11-27", ("Russia",)),
+    ],
+)
+def test_parties_that_left_a_multilateral_treaty_are_named(reference_data, slug, day, withdrawn):
+    assert Treaty.objects.with_record().get(slug=slug).status_on(on(day)).withdrawn == withdrawn
+
+
+def test_status_of_every_treaty_takes_a_fixed_number_of_queries(reference_data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(7):
+        labels = [t.status_on(on("2026-11-27")).label for t in Treaty.objects.with_record()]
+    assert len(labels) == 18
+
+
+@pytest.mark.parametrize("wanted", ["not_in_force", "in_force", "suspended", "lapsed", "expired", "withdrawn",
+                                    "terminated"])
+@pytest.mark.parametrize("day", ["2026-11-27", "2024-01-01", "2000-01-01"])
+def test_the_stored_status_copy_filters_exactly_like_the_live_rules(reference_data, wanted, day):
+    from treaties.derived import statuses_refresh
+    from treaties.selectors import live_statuses_on, matches_status, status_filter
+
+    statuses_refresh(on=on(day))
+    stored = set(Treaty.objects.filter(status_filter(wanted)).values_list("slug", flat=True))
+    live = {Treaty.objects.get(pk=pk).slug for pk, s in live_statuses_on(on(day)).items() if matches_status(s, wanted)}
+    assert stored == live
+
+
+def test_the_stored_copy_is_used_only_for_the_day_it_was_computed(reference_data):
+    import time_machine
+
+    from treaties.derived import statuses_refresh
+    from treaties.selectors import stored_statuses_are_current
+
+    with time_machine.travel(dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC), tick=False):
+        statuses_refresh()
+        assert stored_statuses_are_current(on("2026-11-27"))
+        assert not stored_statuses_are_current(on("2025-12-01"))
+    with time_machine.travel(dt.datetime(2026, 11, 28, 0, 5, tzinfo=dt.UTC), tick=False):
+        assert not stored_statuses_are_current(on("2026-11-28"))  # a new day: recompute before trusting it
+        assert statuses_refresh(only_stale=True) == 18
+        assert stored_statuses_are_current(on("2026-11-28"))

@@ -1,0 +1,244 @@
+"""Parties, treaties (with their aliases, events and deadlines inline), events and deadlines."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..derived import deadlines_refresh
+from ..models import Deadline, DeadlineRule, EventKind, Party, Treaty, TreatyAlias, TreatyEvent
+from ..precision import PreciseDate, Precision
+from ..selectors import STATUS_FILTERS, not_past, treaties_named, treaties_with_status
+from . import transfer_pages
+
+# Links typed without a scheme are web pages: https, as Django 6 will assume.
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def refresh_deadlines(request, treaty: Treaty) -> None:
+    """Re-derive the treaty's deadlines after its events changed, and tell the editor what moved."""
+    refresh = deadlines_refresh(treaty=treaty)
+    changes = [f"{d.get_kind_display()}: {d.when}" for d in refresh.created]
+    changes += [f"{d.get_kind_display()}: {before} → {d.when}" for d, before in refresh.moved]
+    if refresh.deleted:
+        changes.append(f"{refresh.deleted} no longer follow from the events and were removed")
+    if changes:
+        messages.info(request, f"Derived deadlines of {treaty} updated — " + "; ".join(changes) + ".")
+
+
+class AliasInline(admin.TabularInline):
+    model = TreatyAlias
+    extra = 1
+
+
+class EventFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The model checks one event against those stored; this checks the ones typed together.
+        kept = [form.cleaned_data for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        days = {kind: [e["date"] for e in kept if e.get("kind") == kind and e.get("precision") == Precision.DAY
+                       and e.get("date")]
+                for kind in (EventKind.SIGNED, EventKind.ENTERED_INTO_FORCE)}
+        if days[EventKind.SIGNED] and days[EventKind.ENTERED_INTO_FORCE]:
+            signed, entry = min(days[EventKind.SIGNED]), min(days[EventKind.ENTERED_INTO_FORCE])
+            if entry < signed:
+                raise ValidationError(
+                    f"Entry into force ({PreciseDate(entry)}) cannot come before signature "
+                    f"({PreciseDate(signed)}): check both dates."
+                )
+
+
+class EventInline(admin.StackedInline):
+    formfield_overrides = HTTPS_LINKS
+    model = TreatyEvent
+    formset = EventFormSet
+    extra = 0
+    autocomplete_fields = ["parties"]
+    fields = [("kind", "date", "precision"), "parties", "description", "source_url", "extension_years",
+              "date_note", "key"]
+
+
+class EditorDeadlineInline(admin.TabularInline):
+    formfield_overrides = HTTPS_LINKS
+    model = Deadline
+    verbose_name_plural = "deadlines entered by editors (ones no rule gives)"
+    extra = 0
+    autocomplete_fields = ["parties"]
+    fields = ["kind", "date", "precision", "parties", "description", "source_url", "key"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(rule=DeadlineRule.NONE)
+
+
+class DerivedDeadlineInline(admin.TabularInline):
+    """Shown, never edited: they follow from the events and provisions, and change when those do."""
+
+    model = Deadline
+    verbose_name_plural = "derived deadlines (from the events and provisions; read-only)"
+    extra = 0
+    fields = ["kind", "when", "description", "rule", "source_url"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(rule=DeadlineRule.NONE)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status today"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(STATUS_FILTERS.items())
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return treaties_with_status(queryset, self.value(), timezone.localdate())
+
+
+@admin.register(Party)
+class PartyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "iso_code", "is_organisation"]
+    list_filter = ["is_organisation"]
+    search_fields = ["name", "short_name", "iso_code", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Treaty)
+class TreatyAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
+    list_display = ["short_name", "category", "kind", "status_today", "next_deadline"]
+    list_filter = [StatusFilter, "category", "kind", ("parties", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["short_name", "name", "slug", "aliases__name", "parties__name", "parties__short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    autocomplete_fields = ["parties"]
+    inlines = [AliasInline, EventInline, DerivedDeadlineInline, EditorDeadlineInline]
+    fieldsets = [
+        (None, {"fields": ["short_name", "name", "slug", ("category", "kind"), "subject", "parties", "parties_note",
+                           "summary", "official_text_url"]}),
+        ("Provisions (the rules derive deadlines from these)", {"fields": [
+            ("term_years", "lapses_at_term_end"), ("extension_times", "extension_max_years"),
+            ("withdrawal_notice_months", "withdrawal_notice_days"), "duration_text", "extension_text",
+            "withdrawal_text", "provision_sources",
+        ]}),
+    ]
+
+    def get_queryset(self, request):
+        upcoming = Deadline.objects.filter(not_past(timezone.localdate()), treaty=OuterRef("pk")).order_by("date", "id")
+        # The status reads the prefetched record; the next deadline is one subquery per column.
+        return super().get_queryset(request).with_record().annotate(
+            next_deadline_date=Subquery(upcoming.values("date")[:1]),
+            next_deadline_precision=Subquery(upcoming.values("precision")[:1]),
+            next_deadline_kind=Subquery(upcoming.values("kind")[:1]),
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.isascii():
+            return found, may_have_duplicates
+        # Names in other scripts ("дснв"), case-folded the same way as the public search.
+        named = treaties_named(search_term.strip()).values("pk")
+        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=named)), False
+
+    @admin.display(description="status today")
+    def status_today(self, treaty):
+        return treaty.status_on(timezone.localdate()).label
+
+    @admin.display(description="next deadline", ordering="next_deadline_date")
+    def next_deadline(self, treaty):
+        if treaty.next_deadline_date is None:
+            return "—"
+        kind = dict(Deadline._meta.get_field("kind").choices)[treaty.next_deadline_kind]
+        return f"{PreciseDate(treaty.next_deadline_date, treaty.next_deadline_precision).short()} ({kind.lower()})"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_deadlines(request, form.instance)
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(transfer_pages.import_view), name="treaties_import"),
+            path("export/", self.admin_site.admin_view(transfer_pages.export_view), name="treaties_export"),
+            *super().get_urls(),
+        ]
+
+
+@admin.register(TreatyEvent)
+class TreatyEventAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
+    list_display = ["treaty", "kind", "when", "key"]
+    list_filter = ["kind", "precision"]
+    list_select_related = ["treaty"]
+    search_fields = ["treaty__short_name", "treaty__aliases__name", "description", "key"]
+    autocomplete_fields = ["treaty", "parties"]
+    date_hierarchy = "date"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_deadlines(request, form.instance.treaty)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_deadlines(request, obj.treaty)
+
+    def delete_queryset(self, request, queryset):
+        treaties = {event.treaty for event in queryset.select_related("treaty")}
+        super().delete_queryset(request, queryset)
+        for treaty in treaties:
+            refresh_deadlines(request, treaty)
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
+    list_display = ["treaty", "kind", "when", "rule"]
+    list_filter = ["kind", "rule", "precision"]
+    list_select_related = ["treaty"]
+    search_fields = ["treaty__short_name", "treaty__aliases__name", "description", "key"]
+    autocomplete_fields = ["treaty", "parties"]
+    readonly_fields = ["rule", "derived_from"]
+    date_hierarchy = "date"
+
+    # A derived deadline is re-derived from its events: change those instead. (Deleting
+    # stays allowed in general, because deleting an event or treaty takes its derived
+    # deadlines with it.)
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_derived)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        deadline = self.get_object(request, object_id)
+        if deadline and deadline.is_derived:
+            messages.error(request, "This deadline follows from the treaty's events: change or delete those instead.")
+            return redirect("admin:treaties_deadline_change", deadline.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        # Bulk deletion could take derived deadlines along; delete one at a time or in the treaty's page.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    # An editor's expiry or withdrawal deadline changes the treaty's status: keep the stored copy true.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        deadlines_refresh(treaty=form.instance.treaty)
+
+    def delete_model(self, request, obj):
+        treaty = obj.treaty
+        super().delete_model(request, obj)
+        deadlines_refresh(treaty=treaty)

@@ -1,0 +1,64 @@
+"""What every dated row shares: a date with its precision, and the database checks on dates and links."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from ..precision import PreciseDate, Precision
+
+
+def web_link_constraint(name: str, field: str) -> models.CheckConstraint:
+    # Links are shown to readers as href="…": only http(s), never javascript: or data: URLs,
+    # however a row was written (admin, import, feed or a script).
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(**{field: ""}) | Q(**{f"{field}__startswith": "http://"})
+        | Q(**{f"{field}__startswith": "https://"}),
+        violation_error_message="Links must start with http:// or https://.",
+    )
+
+
+def precision_constraint(name: str, field: str = "date") -> models.CheckConstraint:
+    # Month- and year-precision dates are stored as their first day, so that
+    # ordering and "has it started yet?" are plain date comparisons in SQL.
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(precision=Precision.DAY)
+        | Q(precision=Precision.MONTH, **{f"{field}__day": 1})
+        | Q(precision=Precision.YEAR, **{f"{field}__day": 1, f"{field}__month": 1}),
+        violation_error_message="A month-precision date must be the 1st of its month, "
+        "a year-precision date 1 January.",
+    )
+
+
+class Dated(models.Model):
+    """A date with its precision and source, shared by events, deadlines and statements."""
+
+    date = models.DateField(
+        help_text="For a month- or year-precision date, the first day of that month or year."
+    )
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    date_note = models.TextField(
+        blank=True, help_text="Where sources disagree about this date, or how it was inferred."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def when(self) -> PreciseDate:
+        return PreciseDate(self.date, self.precision)
+
+    def clean(self):
+        super().clean()
+        if self.date and self.precision:
+            try:
+                self.when  # noqa: B018 - validates the pair
+            except ValueError:
+                kept = PreciseDate.truncate(self.date, self.precision)
+                raise ValidationError(
+                    {
+                        "date": f"With {self.precision} precision, enter the first day "
+                        f"({kept.value:%Y-%m-%d} for {kept})."
+                    }
+                ) from None

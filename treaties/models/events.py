@@ -1,0 +1,138 @@
+"""What happened in a treaty's life, and what falls due."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .. import rules
+from ..precision import Precision
+from .dated import Dated, precision_constraint, web_link_constraint
+from .kinds import DeadlineKind, DeadlineRule, EventKind
+from .parties import Party
+
+
+class TreatyEvent(Dated):
+    treaty = models.ForeignKey("treaties.Treaty", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    parties = models.ManyToManyField(
+        Party, blank=True, related_name="events", help_text="Who acted, where someone did."
+    )
+    description = models.TextField()
+    source_url = models.URLField(max_length=500)
+    extension_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For an extension: how many years it adds. Leave blank for an indefinite extension.",
+    )
+    key = models.SlugField(
+        max_length=120,
+        blank=True,
+        help_text="A stable name for this event within its treaty, used to match imports and the shipped data.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["treaty", "date"])]
+        constraints = [
+            precision_constraint("event_precision_matches_date"),
+            web_link_constraint("event_source_is_web_link", "source_url"),
+            models.UniqueConstraint(fields=["treaty", "key"], condition=~Q(key=""), name="event_key_unique"),
+            models.CheckConstraint(
+                name="event_extension_years_only_on_extension",
+                condition=Q(extension_years__isnull=True) | Q(kind=EventKind.EXTENDED),
+                violation_error_message="Only an extension adds years.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.treaty}: {self.get_kind_display()} ({self.when})"
+
+    def fact(self) -> rules.Fact:
+        return rules.Fact(
+            self.kind, self.when, tuple(p.display_name for p in self.parties.all()), self.extension_years, self.pk
+        )
+
+    def clean(self):
+        super().clean()
+        if self.extension_years and self.kind != EventKind.EXTENDED:
+            raise ValidationError({"extension_years": "Only an extension adds years; clear this field."})
+        self._check_order_against_signature()
+
+    def _check_order_against_signature(self):
+        # Entry into force cannot come before signature: a typo here would
+        # shift every derived deadline, so catch it at entry.
+        if self.kind not in (EventKind.ENTERED_INTO_FORCE, EventKind.SIGNED) or not self.treaty_id:
+            return
+        if self.precision != Precision.DAY or not self.date:
+            return
+        other_kind = EventKind.SIGNED if self.kind == EventKind.ENTERED_INTO_FORCE else EventKind.ENTERED_INTO_FORCE
+        others = TreatyEvent.objects.filter(treaty_id=self.treaty_id, kind=other_kind, precision=Precision.DAY)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        if self.kind == EventKind.ENTERED_INTO_FORCE:
+            clash = others.filter(date__gt=self.date).order_by("date").first()
+        else:
+            clash = others.filter(date__lt=self.date).order_by("date").first()
+        if clash:
+            raise ValidationError(
+                {"date": f"Entry into force cannot come before signature; the treaty has "
+                 f"“{clash.get_kind_display()}” on {clash.when}."}
+            )
+
+
+class Deadline(Dated):
+    treaty = models.ForeignKey("treaties.Treaty", on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=24, choices=DeadlineKind.choices)
+    parties = models.ManyToManyField(Party, blank=True, related_name="deadlines")
+    description = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    rule = models.CharField(max_length=12, choices=DeadlineRule.choices, blank=True, default="", editable=False)
+    derived_from = models.ForeignKey(
+        TreatyEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="derived_deadlines",
+        editable=False,
+    )
+    key = models.SlugField(
+        max_length=120,
+        blank=True,
+        help_text="A stable name for this deadline within its treaty, used to match imports.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [
+            models.Index(fields=["date"], name="deadline_date_idx"),
+            models.Index(fields=["treaty", "date"]),
+        ]
+        constraints = [
+            precision_constraint("deadline_precision_matches_date"),
+            web_link_constraint("deadline_source_is_web_link", "source_url"),
+            # One deadline per rule and source event, so re-deriving updates in place.
+            models.UniqueConstraint(
+                fields=["treaty", "rule"], condition=Q(rule=DeadlineRule.TERM), name="deadline_one_term_expiry"
+            ),
+            models.UniqueConstraint(
+                fields=["derived_from"], condition=Q(rule=DeadlineRule.WITHDRAWAL),
+                name="deadline_one_per_withdrawal_notice",
+            ),
+            models.UniqueConstraint(fields=["treaty", "key"], condition=~Q(key=""), name="deadline_key_unique"),
+            models.CheckConstraint(
+                name="deadline_derived_has_rule",
+                condition=Q(derived_from__isnull=True) | ~Q(rule=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.treaty}: {self.get_kind_display()} ({self.when})"
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.rule)
+
+    def fact(self) -> rules.Fact:
+        return rules.Fact(self.kind, self.when, tuple(p.display_name for p in self.parties.all()), ref=self.pk)

@@ -1,0 +1,154 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .. import rules, status
+from .dated import web_link_constraint
+from .events import Deadline, TreatyEvent
+from .kinds import Category, TreatyKind
+from .parties import Party
+
+
+class TreatyQuerySet(models.QuerySet):
+    def with_record(self):
+        """Everything `Treaty.status_on` and a treaty page read, in a fixed number of queries."""
+        return self.prefetch_related(
+            "parties",
+            "aliases",
+            models.Prefetch("events", queryset=TreatyEvent.objects.prefetch_related("parties")),
+            models.Prefetch("deadlines", queryset=Deadline.objects.prefetch_related("parties")),
+        )
+
+
+class Treaty(models.Model):
+    name = models.CharField(max_length=400, help_text="The full official name.")
+    short_name = models.CharField(max_length=100, help_text='The name people use: "New START".')
+    slug = models.SlugField(max_length=100, unique=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    subject = models.CharField(
+        max_length=200, blank=True, help_text='A finer description: "arms control — strategic nuclear".'
+    )
+    kind = models.CharField(max_length=12, choices=TreatyKind.choices)
+    parties = models.ManyToManyField(Party, blank=True, related_name="treaties")
+    parties_note = models.TextField(
+        blank=True, help_text="Who else is bound, in words: counts of States Parties, successor states."
+    )
+    summary = models.TextField(blank=True)
+    official_text_url = models.URLField(max_length=500, blank=True)
+
+    # Provisions that are data: the rules in `treaties.rules` derive deadlines from them.
+    term_years = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Years from entry into force until the term ends; blank if unlimited."
+    )
+    lapses_at_term_end = models.BooleanField(
+        default=True,
+        help_text="Untick when the term's end calls for a decision instead of ending the treaty "
+        "(the NPT's 1995 extension conference).",
+    )
+    extension_times = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How many extensions the treaty allows; blank if not fixed."
+    )
+    extension_max_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    withdrawal_notice_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    withdrawal_notice_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_text = models.TextField("duration", blank=True)
+    extension_text = models.TextField("extension", blank=True)
+    withdrawal_text = models.TextField("withdrawal", blank=True)
+    provision_sources = models.JSONField(default=list, blank=True)
+
+    # A copy of `status_on(status_as_of)`, kept by `treaties.derived` so that lists
+    # of thousands of treaties filter and count by status in SQL. Never edited.
+    status_code = models.CharField(max_length=12, choices=status.StatusCode.choices, blank=True, editable=False)
+    status_suspended = models.BooleanField(default=False, editable=False)
+    status_since = models.DateField(null=True, blank=True, editable=False)
+    status_as_of = models.DateField(null=True, blank=True, editable=False)
+    status_detail = models.JSONField(default=dict, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TreatyQuerySet.as_manager()
+
+    # The stored status is derived data, refreshed in bulk; history records what editors did.
+    history = HistoricalRecords(
+        excluded_fields=["status_code", "status_suspended", "status_since", "status_as_of", "status_detail"]
+    )
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name_plural = "treaties"
+        indexes = [models.Index(fields=["status_code", "status_since"], name="treaty_status_idx")]
+        constraints = [
+            web_link_constraint("treaty_text_is_web_link", "official_text_url"),
+            models.CheckConstraint(
+                name="treaty_term_positive", condition=Q(term_years__isnull=True) | Q(term_years__gt=0)
+            ),
+            models.CheckConstraint(
+                name="treaty_one_notice_unit",
+                condition=Q(withdrawal_notice_months__isnull=True) | Q(withdrawal_notice_days__isnull=True),
+                violation_error_message="Give the withdrawal notice period in months or in days, not both.",
+            ),
+            models.CheckConstraint(
+                name="treaty_notice_positive",
+                condition=(Q(withdrawal_notice_months__isnull=True) | Q(withdrawal_notice_months__gt=0))
+                & (Q(withdrawal_notice_days__isnull=True) | Q(withdrawal_notice_days__gt=0)),
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("treaties:treaty", args=[self.slug])
+
+    @property
+    def provisions(self) -> rules.Provisions:
+        return rules.Provisions(
+            term_years=self.term_years,
+            lapses_at_term_end=self.lapses_at_term_end,
+            withdrawal_notice_months=self.withdrawal_notice_months,
+            withdrawal_notice_days=self.withdrawal_notice_days,
+        )
+
+    def status_on(self, on) -> status.Status:
+        """The treaty's status on a date; use `Treaty.objects.with_record()` to avoid a query per treaty."""
+        return status.status_on(
+            bilateral=self.kind == TreatyKind.BILATERAL,
+            provisions=self.provisions,
+            events=[event.fact() for event in self.events.all()],
+            # Derived deadlines are re-derived from the events known on `on`.
+            deadlines=[d.fact() for d in self.deadlines.all() if not d.is_derived],
+            on=on,
+        )
+
+    def clean(self):
+        super().clean()
+        if self.extension_max_years and not self.extension_times:
+            raise ValidationError(
+                {"extension_times": "Say how many extensions are allowed when giving their length."}
+            )
+        if self.withdrawal_notice_months and self.withdrawal_notice_days:
+            raise ValidationError(
+                {"withdrawal_notice_days": "Give the notice period in months or in days, not both."}
+            )
+        bad = [url for url in self.provision_sources or [] if not str(url).startswith(("http://", "https://"))]
+        if bad:
+            raise ValidationError({"provision_sources": f"Each source must be an http(s) link; not {bad[0]!r}."})
+
+
+class TreatyAlias(models.Model):
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=400)
+    language = models.CharField(max_length=8, blank=True, help_text="BCP 47 code: en, ru, fa.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "aliases"
+        constraints = [models.UniqueConstraint(fields=["treaty", "name"], name="alias_unique_per_treaty")]
+
+    def __str__(self):
+        return self.name

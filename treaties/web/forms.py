@@ -1,0 +1,51 @@
+from django import forms
+
+from .. import selectors
+from ..models import Category, Party, TreatyKind
+from ..selectors import SORTS, STATUS_FILTERS
+
+
+class TreatyFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, alias or party"}))
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any")] + list(STATUS_FILTERS.items()))
+    category = forms.ChoiceField(label="Category", required=False, choices=[("", "Any")] + Category.choices)
+    party = forms.ChoiceField(label="Party", required=False)
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any")] + TreatyKind.choices)
+    due_within = forms.IntegerField(label="Falls due within (days)", required=False, min_value=0, max_value=36500)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [("", "Any")] + [(p.slug, p.name) for p in parties]
+
+
+class StatementFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, quote or speaker"}))
+    treaty = forms.CharField(label="Treaty", required=False, max_length=200,
+                             widget=forms.TextInput(attrs={"placeholder": "Name, alias or slug"}))
+    outlet = forms.CharField(label="Outlet", required=False, max_length=200)
+    speaker = forms.CharField(label="Speaker", required=False, max_length=200)
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("“From” must be on or before “To”.")
+        return data
+
+
+def treaty_filters(request) -> tuple[TreatyFilterForm, selectors.TreatyFilters]:
+    """The list's filters from the query string; invalid ones are reported and ignored."""
+    form = TreatyFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
+    filters = selectors.TreatyFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.TreatyFilters(**{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
+    return form, filters
+
+
+def statement_filters(request) -> tuple[StatementFilterForm, dict]:
+    form = StatementFilterForm(request.GET or None)
+    return form, (form.cleaned_data if form.is_bound and form.is_valid() else {})

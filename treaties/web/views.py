@@ -1,0 +1,132 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from .. import selectors
+from ..models import Category, Deadline, Party, Statement, Treaty, TreatyEvent
+from ..periods import spans, suspended_spans
+from ..provisions import provisions_in_words
+from .forms import statement_filters, treaty_filters
+from .timeline import timeline_chart, treaty_timeline
+
+PAGE_SIZE = 25
+TIMELINE_ROWS = 40
+
+
+def dashboard(request):
+    on = request.as_of
+    counts, lapsed = selectors.status_counts_and_lapsed(on)
+    return render(request, "treaties/dashboard.html", {
+        "upcoming": selectors.upcoming_deadlines(on),
+        "passed": selectors.passed_deadlines(on, limit=6),
+        "lapsed": lapsed,
+        "buckets": [(key, label, counts.get(key, 0)) for key, label in selectors.BUCKETS.items()],
+        "statements": selectors.recent_statements(on),
+        "treaty_count": sum(counts.values()),
+    })
+
+
+def treaty_list(request):
+    on = request.as_of
+    form, filters = treaty_filters(request)
+    treaties = selectors.treaty_search(filters, on).prefetch_related(
+        Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on), selectors.known_on(on))
+                 .order_by("date", "id"),
+                 to_attr="upcoming")
+    )
+    page = Paginator(treaties, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    statuses = selectors.statuses_on(on, [t.pk for t in rows])
+    return render(
+        request,
+        "treaties/treaty_list.html",
+        {"form": form, "page": page, "rows": [(t, statuses[t.pk]) for t in rows], "filters": filters},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def treaty_detail(request, slug):
+    on = request.as_of
+    treaty = get_object_or_404(Treaty.objects.with_record(), slug=slug)
+    status = treaty.status_on(on)
+    # Shown as it stood on `on`: events and statements from after it were not yet known.
+    events = [e for e in treaty.events.all() if e.when.earliest <= on]
+    known = {event.pk for event in events}
+    deadlines = [d for d in treaty.deadlines.all() if d.derived_from_id is None or d.derived_from_id in known]
+    lifespan = spans(
+        bilateral=treaty.kind == "bilateral", provisions=treaty.provisions, events=[e.fact() for e in events],
+        deadlines=[d.fact() for d in deadlines if not d.is_derived], on=on,
+    )
+    upcoming = [d for d in deadlines if not d.when.is_past(on)]
+    return render(request, "treaties/treaty_detail.html", {
+        "treaty": treaty,
+        "status": status,
+        "timeline": treaty_timeline(events, deadlines, lifespan, on),
+        "suspensions": suspended_spans(lifespan),
+        "next_deadline": upcoming[0] if upcoming else None,
+        "provisions": provisions_in_words(
+            term_years=treaty.term_years, lapses_at_term_end=treaty.lapses_at_term_end,
+            extension_times=treaty.extension_times, extension_max_years=treaty.extension_max_years,
+            withdrawal_notice_months=treaty.withdrawal_notice_months,
+            withdrawal_notice_days=treaty.withdrawal_notice_days,
+        ),
+        "statements": treaty.statements.filter(date__lte=on).order_by("-date", "-id")[:20],
+    })
+
+
+def party_detail(request, slug):
+    on = request.as_of
+    party = get_object_or_404(Party, slug=slug)
+    treaties = list(
+        Treaty.objects.filter(Q(parties=party) | Q(events__parties=party)).distinct().order_by("short_name")
+    )
+    actions = {}
+    for event in TreatyEvent.objects.filter(parties=party, date__lte=on).order_by("date", "id"):
+        actions.setdefault(event.treaty_id, []).append(event)
+    statuses = selectors.statuses_on(on, [t.pk for t in treaties])
+    return render(request, "treaties/party_detail.html", {
+        "party": party,
+        "rows": [(t, statuses[t.pk], actions.get(t.pk, [])) for t in treaties],
+    })
+
+
+def statement_list(request):
+    form, data = statement_filters(request)
+    statements = selectors.statement_search(on=request.as_of, **data).prefetch_related("treaties")
+    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "treaties/statement_list.html",
+        {"form": form, "page": page},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def statement_detail(request, pk):
+    statement = get_object_or_404(Statement.objects.prefetch_related("treaties"), pk=pk)
+    return render(request, "treaties/statement_detail.html", {"statement": statement})
+
+
+def timeline(request):
+    on = request.as_of
+    category = request.GET.get("category", "")
+    if category not in Category.values:
+        category = ""
+    treaties = Treaty.objects.order_by("short_name")
+    if category:
+        treaties = treaties.filter(category=category)
+    # A chart stays readable up to a few dozen rows; more go on further pages.
+    page = Paginator(treaties.with_record(), TIMELINE_ROWS).get_page(request.GET.get("page"))
+    return render(request, "treaties/timeline.html", {
+        "chart": timeline_chart(list(page.object_list), on),
+        "categories": Category.choices,
+        "category": category,
+        "page": page,
+    })
+
+
+def not_found(request, exception=None):
+    """404: JSON for the API, the styled page for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
