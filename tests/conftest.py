@@ -45,6 +45,12 @@ def running_feed_server():
 
 
 @pytest.fixture
+def private_addresses_allowed(settings):
+    """Feeds may be fetched from 127.0.0.1, where the feed server listens; the guard refuses it otherwise."""
+    settings.FEEDS_ALLOW_PRIVATE_ADDRESSES = True
+
+
+@pytest.fixture
 def feed_server(running_feed_server):
     """A real HTTP server on 127.0.0.1 serving what a test puts there (tests/support/feeds/server.py)."""
     running_feed_server.reset()

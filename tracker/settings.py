@@ -241,6 +241,9 @@ CELERY_BEAT_SCHEDULE = {
 # News feeds (feeds): how long one fetch may take and how big a feed may be.
 FEEDS_TIMEOUT = env.float("FEEDS_TIMEOUT", default=20.0)
 FEEDS_MAX_BYTES = env.int("FEEDS_MAX_BYTES", default=5 * 1024 * 1024)
+# Feeds are fetched from public addresses only (feeds/outbound.py); true lets a feed on the intranet or on
+# this machine be fetched, and with it anything else there that answers HTTP (tests turn it on).
+FEEDS_ALLOW_PRIVATE_ADDRESSES = env.bool("FEEDS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # The read-only API: anyone may read it from any origin, at a per-client rate.
 REST_FRAMEWORK = {

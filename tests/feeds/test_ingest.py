@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from feeds.entries import read_feed
+from feeds.fetching import COULD_NOT_FETCH
 from feeds.ingest import feed_ingest
 from feeds.models import DeadlineSuggestion, FeedSource, FetchStatus, MentionDecision, TreatyMention
 from feeds.sources import feed_fetch, feeds_due
@@ -24,7 +25,7 @@ TALKS = "tass.com/politics/2090417"
 
 
 @pytest.fixture
-def server(feed_server):
+def server(feed_server, private_addresses_allowed):
     feed_server.serve("/tass.rss", Page(fixture("tass.rss"), etag='"tass-1"'))
     feed_server.serve("/ria.rdf", Page(fixture("ria.rdf"), content_type="application/rdf+xml",
                                        last_modified="Mon, 09 Feb 2026 07:00:00 GMT"))
@@ -220,13 +221,13 @@ def test_newly_linked_statements_are_announced_once_after_commit(server, referen
     (Page(fixture("malformed.rss")), "not well-formed XML (line 9, column 21"),
     (Page(fixture("page.html"), content_type="text/html"), "a web page (HTML), not a feed"),
     (Page(b"Internal error", content_type="text/plain", status=500), "HTTP 500 Internal Server Error"),
-    (Page(fixture("tass.rss"), delay=2), "No answer within 0.5 seconds"),
+    (Page(fixture("tass.rss"), delay=2), COULD_NOT_FETCH),
     (Page(b"<rss>" + b" " * 200_000, content_length=False), "over the 100,000-byte limit"),
     (Page(fixture("ria.rdf").decode().encode("cp1251"), content_type="application/rdf+xml"),
      "says it is encoded as utf-8, but it is not"),
     (Page(fixture("ria.rdf").decode().replace(' encoding="UTF-8"', "").encode("cp1251"),
           content_type="application/rdf+xml"), "declares no encoding"),
-    (None, "Could not reach the server"),
+    (None, COULD_NOT_FETCH),
 ], ids=["malformed", "html", "http-500", "timeout", "huge", "wrong-encoding", "missing-encoding", "unreachable"])
 def test_a_bad_feed_is_recorded_with_its_error_and_backs_off_without_stopping_the_others(
     server, reference_data, settings, page, error
@@ -252,6 +253,20 @@ def test_a_bad_feed_is_recorded_with_its_error_and_backs_off_without_stopping_th
     assert bad.next_fetch_at - bad.last_fetched_at == dt.timedelta(minutes=120)  # the interval, doubled
     assert FeedSource.objects.get(pk=good.pk).last_status == FetchStatus.OK
     assert Statement.objects.filter(outlet="UN News").count() == 2
+
+
+def test_a_source_on_a_private_address_fails_with_the_neutral_text_and_is_never_asked(
+    feed_server, reference_data, settings, caplog
+):
+    settings.FEEDS_ALLOW_PRIVATE_ADDRESSES = False
+    local = FeedSource.objects.create(name="Local", url=feed_server.serve("/tass.rss", Page(fixture("tass.rss"))))
+
+    fetched = feed_fetch(source_id=local.pk)
+
+    assert (fetched.last_status, fetched.last_error) == (FetchStatus.FAILED, COULD_NOT_FETCH)
+    assert fetched.consecutive_failures == 1
+    assert feed_server.requests == [] and not Statement.objects.filter(outlet="Local").exists()
+    assert "127.0.0.1: loopback address" in caplog.text  # the reason is in the server log only
 
 
 def test_a_failure_keeps_what_was_stored_and_success_resets_the_back_off(server, reference_data):
@@ -299,7 +314,7 @@ def test_a_source_another_worker_is_fetching_is_left_alone(server, db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_asking_for_one_source_at_once_make_one_request(feed_server):
+def test_two_workers_asking_for_one_source_at_once_make_one_request(feed_server, private_addresses_allowed):
     feed_server.serve("/slow.rss", Page(fixture("un.atom"), content_type="application/atom+xml", delay=0.5))
     feed_source = source(feed_server, "/slow.rss", "UN News")
 

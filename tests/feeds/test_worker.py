@@ -18,7 +18,8 @@ def test_a_worker_fetches_the_due_sources_the_beat_task_hands_out(tmp_path, refe
         fixture("un.atom"), content_type="application/atom+xml")))
     FeedSource.objects.create(name="TASS", url=feed_server.serve("/tass.rss", Page(fixture("tass.rss"))))
     worker = start("worker", "--concurrency", "2", "--loglevel", "INFO", env={
-        "CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_DIR": str(folder), "DATABASE_URL": database_url()})
+        "CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_DIR": str(folder), "DATABASE_URL": database_url(),
+        "FEEDS_ALLOW_PRIVATE_ADDRESSES": "true"})  # the feed server is on 127.0.0.1
     try:
         client = filesystem_client(folder)
         for _ in range(2):  # two beats in a row: the second finds nothing due, or the sources claimed

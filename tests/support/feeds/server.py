@@ -1,5 +1,5 @@
 """A real HTTP server on 127.0.0.1 for the feed tests: it serves what a test puts at a path, answers
-conditional requests with 304, can be slow or huge or fail, and records every request it receives."""
+conditional requests with 304, can redirect, be slow or huge or fail, and records every request it receives."""
 
 import threading
 import time
@@ -24,6 +24,7 @@ class Page:
     delay: float = 0.0  # seconds before answering at all
     trickle: float = 0.0  # seconds between 1 KiB pieces of the body
     content_length: bool = True  # False: the body simply runs until the connection closes
+    location: str = ""  # sent as the Location header, with a 3xx status to redirect
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class FeedServer:
                 self.send_header("Content-Type", page.content_type)
                 if page.content_length:
                     self.send_header("Content-Length", str(len(page.body)))
+                if page.location:
+                    self.send_header("Location", page.location)
                 self._validators(page)
                 self.end_headers()
                 piece = 1024 if page.trickle else max(len(page.body), 1)
