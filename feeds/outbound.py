@@ -19,16 +19,18 @@ from urllib.parse import urljoin, urlsplit
 MAX_REDIRECTS = 3
 SCHEMES = ("http", "https")
 _REDIRECTS = (301, 302, 303, 307, 308)
-# Addresses that carry an IPv4 address inside and reach it: they are judged by the address they carry.
+# NAT64's well-known prefix: such an IPv6 address reaches the IPv4 address in its last 32 bits.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class Refused(Exception):
-    """The guard would not make this request; the message is for the server log, not for editors."""
+    """The guard would not (or, for a name that does not resolve, could not) make this request; the message is
+    for the server log, not for editors."""
 
 
 def address_refusal(address: str) -> str:
-    """Why a peer address may not be connected to, or "" when it may: only public unicast addresses may."""
+    """Why a peer address may not be connected to, or "" when it may: only public unicast addresses may.
+    An IPv6 address that carries an IPv4 one and reaches it (mapped, NAT64, 6to4) is judged by that one."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped:
