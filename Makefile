@@ -29,7 +29,8 @@ test: install
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
-	# Fault drills restart PostgreSQL and Redis, so they run alone, after everything else.
+	# Fault drills restart and kill servers of their own, and their timings want the machine to themselves,
+	# so they run alone, after everything else.
 	$(BIN)/pytest -m drill -p no:xdist $(PYTEST_ARGS)
 
 lint: install
