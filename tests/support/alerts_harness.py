@@ -2,6 +2,7 @@
 (aiosmtpd), Celery workers on Redis sharing the test database, and helpers to wait on them."""
 
 import asyncio
+import contextlib
 import datetime as dt
 import email
 import email.policy
@@ -9,7 +10,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +24,7 @@ from celery import Celery
 from django.utils import timezone
 
 from alerts.models import Subscription
-from tests.support.services import REDIS_URL, require_redis
+from tests.support.services import free_port, require_redis
 from tests.support.workers import database_url
 from tracker.celery import app
 from treaties.models import Deadline, Treaty
@@ -59,9 +59,7 @@ class Mailbox:
 
 class SmtpServer:
     def __init__(self, mailbox: Mailbox):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.mailbox = mailbox
         self.controller = None
 
@@ -83,10 +81,10 @@ def smtp():
     server.stop()
 
 
-@pytest.fixture
-def broker(settings):
-    """Redis, with this test's own key prefix and queue; this process's Celery app publishes there too."""
-    url = require_redis()
+@contextlib.contextmanager
+def redis_broker(settings, url: str):
+    """Celery on the Redis at `url`, with this test's own key prefix and queue; this process's app publishes
+    there too."""
     prefix, queue = f"test-alerts-{uuid.uuid4().hex}:", f"alerts-{uuid.uuid4().hex}"
     options = {"global_keyprefix": prefix, "visibility_timeout": 4, "unacked_restore_interval": 1,
                "unacked_restore_throttle": 1}
@@ -94,12 +92,21 @@ def broker(settings):
     app.conf.broker_url, app.conf.broker_transport_options = url, options
     _forget_connections()
     settings.ALERTS_QUEUE = queue
-    yield {"url": url, "options": options, "queue": queue}
-    app.conf.broker_url, app.conf.broker_transport_options = saved
-    _forget_connections()
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"{prefix}*"):  # only this test's keys: the server is shared
-        client.delete(key)
+    try:
+        yield {"url": url, "options": options, "queue": queue}
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        _forget_connections()
+        with redis.Redis.from_url(url) as client:
+            for key in client.scan_iter(f"{prefix}*"):  # only this test's keys: the server may be shared
+                client.delete(key)
+
+
+@pytest.fixture
+def broker(settings):
+    """The machine's Redis (TEST_REDIS_URL), shared: a test here only ever touches its own keys."""
+    with redis_broker(settings, require_redis()) as each:
+        yield each
 
 
 def _forget_connections():
