@@ -157,7 +157,8 @@ def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> int:
     """One INSERT … SELECT: the latest due lead time per (subscriber on `day`, deadline), once."""
     deliveries, deadlines = _table(ReminderDelivery), _table(Deadline)
     window = [_date(day), _date(day + dt.timedelta(days=max(LEAD_CHOICES)))]
-    in_window = f"SELECT d.treaty_id FROM {deadlines} d WHERE d.date >= %s AND d.date <= %s"
+    # A superseded deadline (an expiry an extension moved) is history: nothing is due on it.
+    in_window = f"SELECT d.treaty_id FROM {deadlines} d WHERE d.date >= %s AND d.date <= %s AND d.superseded_on IS NULL"
     lead_sql, lead_params = _due_lead_sql(day)
     clocks_sql, clocks_params = _clocks_sql(clocks)
     # A pending deadline-changed notice already tells the subscriber the new date.
@@ -172,7 +173,8 @@ def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> int:
                   FROM ({_watchers_sql(in_window)}) pairs
                   JOIN {_table(Subscription)} s ON s.id = pairs.sid
                   JOIN (SELECT d.id, d.treaty_id, d.date, d.precision FROM {deadlines} d
-                         WHERE d.date >= %s AND d.date <= %s) w ON w.treaty_id = pairs.tid
+                         WHERE d.date >= %s AND d.date <= %s AND d.superseded_on IS NULL) w
+                    ON w.treaty_id = pairs.tid
                  WHERE {_ACTIVE_SQL} AND ({clocks_sql})) due
          WHERE due.lead IS NOT NULL AND NOT EXISTS (
                SELECT 1 FROM {deliveries} r WHERE r.kind = 'reminder' AND r.subscription_id = due.sid

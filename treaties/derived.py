@@ -35,15 +35,13 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
     """
     events = {event.pk: event for event in treaty.events.prefetch_related("parties")}
     derived = derive_deadlines(treaty.provisions, [event.fact() for event in events.values()])
-    existing = {(d.rule, d.derived_from_id): d for d in treaty.deadlines.exclude(rule=DeadlineRule.NONE)}
+    existing = {_key(d.rule, d.derived_from_id, d.superseded_by_id): d
+                for d in treaty.deadlines.exclude(rule=DeadlineRule.NONE)}
     result, keep = Refresh(), set()
     for rule_deadline in derived:
         source = events[rule_deadline.derived_from]
-        # A term expiry is one per treaty, whichever event last moved it.
-        key = next(
-            (k for k in existing if rule_deadline.rule == DeadlineRule.TERM and k[0] == DeadlineRule.TERM),
-            (rule_deadline.rule, source.pk),
-        )
+        superseded_by = events[rule_deadline.superseded_by] if rule_deadline.superseded_by else None
+        key = _key(rule_deadline.rule, source.pk, rule_deadline.superseded_by)
         values = {
             "kind": rule_deadline.kind,
             "date": rule_deadline.when.value,
@@ -51,6 +49,8 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
             "description": rule_deadline.description,
             "source_url": source.source_url,
             "derived_from": source,
+            "superseded_by": superseded_by,
+            "superseded_on": superseded_by.date if superseded_by else None,
         }
         deadline = existing.get(key)
         if deadline is None:
@@ -71,6 +71,14 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
     stale.delete()
     statuses_refresh(treaty_ids=[treaty.pk])
     return result
+
+
+def _key(rule: str, derived_from, superseded_by) -> tuple:
+    # The current term expiry is one row per treaty, moved in place by each extension (so reminders and
+    # calendar entries follow it); each expiry an extension replaced is its own row, kept as history.
+    if rule == DeadlineRule.TERM:
+        return ("term",) if superseded_by is None else ("term superseded", derived_from)
+    return (rule, derived_from)
 
 
 def statuses_refresh(*, on: dt.date | None = None, treaty_ids=None, only_stale: bool = False) -> int:

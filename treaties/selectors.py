@@ -39,10 +39,14 @@ def not_past(on: dt.date, through: str = "") -> Q:
 
 
 def known_on(on: dt.date, through: str = "") -> Q:
-    """Deadlines that were known on `on`: a rule's deadline exists once the event it follows from
-    (a withdrawal notice, an extension) had happened. As of a past day, later events are not known."""
+    """Deadlines as they stood on `on`: a rule's deadline exists once the event it follows from (a withdrawal
+    notice, an extension) had happened, and an expiry that an extension moved stands until that extension.
+    As of a past day, later events are not known."""
     p = f"{through}__" if through else ""
-    return Q(**{f"{p}derived_from__isnull": True}) | Q(**{f"{p}derived_from__date__lte": on})
+    return (Q(**{f"{p}derived_from__isnull": True}) | Q(**{f"{p}derived_from__date__lte": on})) & (
+        # An expiry an extension moved was what was due until the extension, and only then.
+        Q(**{f"{p}superseded_on__isnull": True}) | Q(**{f"{p}superseded_on__gt": on})
+    )
 
 
 def upcoming_deadlines(on: dt.date, limit: int = 10) -> list[Deadline]:

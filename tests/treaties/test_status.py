@@ -112,7 +112,7 @@ def test_the_shipped_treaties_have_the_status_their_sources_give(reference_data,
         ("open-skies", "2026-11-27", ("United States", "Russia")),
         ("paris-agreement", "2026-11-27", ("United States",)),
         ("paris-agreement", "2022-01-01", ()),
-        ("ottawa-convention", "2026-11-27", ("Estonia", "Latvia", "Lithuania")),
+        ("ottawa-convention", "2026-11-27", ("Estonia", "Latvia", "Lithuania", "Finland", "Poland")),
         ("cfe", "2026-11-27", ("Russia",)),
     ],
 )

@@ -69,12 +69,26 @@ class DeadlineSerializer(serializers.ModelSerializer):
         return precise(deadline.when)
 
 
+class QualifierSerializer(serializers.Serializer):
+    party = serializers.CharField()
+    since = serializers.SerializerMethodField(help_text="The day this party's own state began")
+
+    @extend_schema_field(PRECISE_DATE)
+    def get_since(self, qualifier):
+        return precise(qualifier.since)
+
+
 class StatusSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
-    since = serializers.SerializerMethodField()
+    headline = serializers.CharField(help_text='The treaty\'s own state with its own date: "in force since …"')
+    since = serializers.SerializerMethodField(help_text="When the treaty itself reached this state")
+    qualifiers = serializers.ListField(child=serializers.CharField(),
+                                       help_text='Each in words with its own date: "suspended by Russia since …"')
     suspended_by = serializers.ListField(child=serializers.CharField())
+    suspensions = QualifierSerializer(many=True, help_text="Parties that suspended, each since its own day")
     withdrawn = serializers.ListField(child=serializers.CharField(), help_text="Parties that left; it goes on")
+    withdrawals = QualifierSerializer(many=True, help_text="Parties that left, each since its own day")
 
     @extend_schema_field(PRECISE_DATE_OR_NULL)
     def get_since(self, status):

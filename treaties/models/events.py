@@ -94,6 +94,14 @@ class Deadline(Dated):
         TreatyEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="derived_deadlines",
         editable=False,
     )
+    # An expiry an extension moved stays on record as what was due until then (rules.py keeps the chain).
+    superseded_by = models.ForeignKey(
+        TreatyEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="superseded_deadlines",
+        editable=False,
+    )
+    superseded_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The first day of the event that moved it."
+    )
     key = models.SlugField(
         max_length=120,
         blank=True,
@@ -114,11 +122,25 @@ class Deadline(Dated):
             web_link_constraint("deadline_source_is_web_link", "source_url"),
             # One deadline per rule and source event, so re-deriving updates in place.
             models.UniqueConstraint(
-                fields=["treaty", "rule"], condition=Q(rule=DeadlineRule.TERM), name="deadline_one_term_expiry"
+                fields=["treaty", "rule"], condition=Q(rule=DeadlineRule.TERM, superseded_by__isnull=True),
+                name="deadline_one_current_term_expiry",
+            ),
+            models.UniqueConstraint(
+                fields=["derived_from"], condition=Q(rule=DeadlineRule.TERM, superseded_by__isnull=False),
+                name="deadline_one_superseded_expiry_per_event",
             ),
             models.UniqueConstraint(
                 fields=["derived_from"], condition=Q(rule=DeadlineRule.WITHDRAWAL),
                 name="deadline_one_per_withdrawal_notice",
+            ),
+            models.UniqueConstraint(
+                fields=["derived_from"], condition=Q(rule=DeadlineRule.CONSENT),
+                name="deadline_one_per_late_ratification",
+            ),
+            models.CheckConstraint(
+                name="deadline_superseded_pair",
+                condition=Q(superseded_by__isnull=True, superseded_on__isnull=True)
+                | Q(superseded_by__isnull=False, superseded_on__isnull=False),
             ),
             models.UniqueConstraint(fields=["treaty", "key"], condition=~Q(key=""), name="deadline_key_unique"),
             models.CheckConstraint(
@@ -133,6 +155,10 @@ class Deadline(Dated):
     @property
     def is_derived(self) -> bool:
         return bool(self.rule)
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_on is not None
 
     def fact(self) -> rules.Fact:
         return rules.Fact(self.kind, self.when, tuple(p.display_name for p in self.parties.all()), ref=self.pk)

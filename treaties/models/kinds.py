@@ -20,8 +20,10 @@ class TreatyKind(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
+    OPENED_FOR_SIGNATURE = "opened_for_signature", "Opened for signature"
     SIGNED = "signed", "Signed"
     RATIFIED = "ratified", "Ratified"
+    JOINED = "joined", "Took effect for a party"
     ENTERED_INTO_FORCE = "entered_into_force", "Entered into force"
     EXTENDED = "extended", "Extended"
     SUSPENDED = "suspended", "Suspended"
@@ -31,15 +33,26 @@ class EventKind(models.TextChoices):
     EXPIRED = "expired", "Expired"
     TERMINATED = "terminated", "Terminated"
     REVIEW_CONFERENCE = "review_conference", "Review conference"
+    MEETING = "meeting", "Meeting of the parties"
+    DECISION = "decision", "Decision"
+    NOTIFICATION = "notification", "Notification"
+    AMENDED = "amended", "Amended"
+    STATEMENT = "statement", "Official statement"
     OTHER = "other", "Other"
 
 
 class DeadlineKind(models.TextChoices):
     EXPIRY = "expiry", "Expiry"
     WITHDRAWAL_EFFECTIVE = "withdrawal_effective", "Withdrawal takes effect"
+    TAKES_EFFECT = "takes_effect", "Takes effect for a party"
     EXTENSION_DECISION = "extension_decision", "Extension decision due"
     REVIEW_CONFERENCE = "review_conference", "Review conference"
+    MEETING_OF_PARTIES = "meeting_of_parties", "Meeting of the parties"
     REPORT_DUE = "report_due", "Report due"
+    CLEARANCE_DUE = "clearance_due", "Clearance deadline"
+    DESTRUCTION_DUE = "destruction_due", "Destruction deadline"
+    PHASE_DOWN_STEP = "phase_down_step", "Phase-down step"
+    REVIEW_CLAUSE = "review_clause", "Review due"
     OTHER = "other", "Other"
 
 
@@ -49,3 +62,4 @@ class DeadlineRule(models.TextChoices):
     NONE = "", "Entered by an editor"
     TERM = "term", "Entry into force + term (+ extensions)"
     WITHDRAWAL = "withdrawal", "Withdrawal notice + notice period"
+    CONSENT = "consent", "Ratification after entry into force + waiting period"

@@ -53,6 +53,11 @@ class Treaty(models.Model):
     extension_max_years = models.PositiveSmallIntegerField(null=True, blank=True)
     withdrawal_notice_months = models.PositiveSmallIntegerField(null=True, blank=True)
     withdrawal_notice_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    consent_effect_days = models.PositiveSmallIntegerField(
+        "days from a later ratification to its effect", null=True, blank=True,
+        help_text="A party that ratifies or accedes after entry into force is bound this many days after "
+        "depositing its instrument (30 for the Paris Agreement); blank if the treaty sets no such rule.",
+    )
     duration_text = models.TextField("duration", blank=True)
     extension_text = models.TextField("extension", blank=True)
     withdrawal_text = models.TextField("withdrawal", blank=True)
@@ -110,6 +115,7 @@ class Treaty(models.Model):
             lapses_at_term_end=self.lapses_at_term_end,
             withdrawal_notice_months=self.withdrawal_notice_months,
             withdrawal_notice_days=self.withdrawal_notice_days,
+            consent_effect_days=self.consent_effect_days,
         )
 
     def status_on(self, on) -> status.Status:

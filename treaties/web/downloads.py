@@ -107,11 +107,11 @@ def treaties_csv(request):
     return _csv(
         f"treaties-{on.isoformat()}.csv",
         ["slug", "short_name", "name", "category", "kind", f"status_on_{on.isoformat()}", "status_since",
-         "next_deadline", "entry_into_force", "parties", "url"],
+         "status_qualifiers", "next_deadline", "entry_into_force", "parties", "url"],
         (
             [t.slug, t.short_name, t.name, t.category, t.kind, statuses[t.pk].label,
              statuses[t.pk].since.isoformat() if statuses[t.pk].since else "",
-             t.next_deadline.isoformat() if t.next_deadline else "",
+             "; ".join(statuses[t.pk].qualifiers), t.next_deadline.isoformat() if t.next_deadline else "",
              t.entry_into_force.isoformat() if t.entry_into_force else "",
              "; ".join(p.name for p in t.parties.all()), request.build_absolute_uri(t.get_absolute_url())]
             for t in treaties

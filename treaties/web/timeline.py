@@ -27,9 +27,11 @@ class Entry:
     suspended_by: tuple[str, ...] = ()
     countdown: str = ""
     derived: bool = False
+    moved: str = ""  # for a deadline an extension replaced: what it became, and when
 
 
-def treaty_timeline(events, deadlines, lifespan: list[Span], on: dt.date) -> list[Entry]:
+def treaty_timeline(events, deadlines, lifespan: list[Span], on: dt.date, moved=None) -> list[Entry]:
+    moved = moved or {}
     entries = [
         Entry("event", e.when, e.get_kind_display(), e.description, e.source_url,
               tuple(p.display_name for p in e.parties.all()), e.date_note, not e.when.has_happened(on))
@@ -37,7 +39,8 @@ def treaty_timeline(events, deadlines, lifespan: list[Span], on: dt.date) -> lis
     ] + [
         Entry("deadline", d.when, d.get_kind_display(), d.description, d.source_url,
               tuple(p.display_name for p in d.parties.all()), d.date_note, not d.when.has_happened(on),
-              countdown=countdown(d.when, on), derived=d.is_derived)
+              countdown="" if d.pk in moved else countdown(d.when, on), derived=d.is_derived,
+              moved=moved.get(d.pk, ""))
         for d in deadlines
     ]
     entries.sort(key=lambda e: (e.when.sort_key(), e.kind != "event"))

@@ -2,9 +2,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from .. import selectors
-from ..models import Category, Deadline, Party, Statement, Treaty, TreatyEvent
+from ..models import Category, Deadline, EventKind, Party, Statement, Treaty, TreatyEvent
 from ..periods import spans, suspended_spans
 from ..provisions import provisions_in_words
 from .forms import statement_filters, treaty_filters
@@ -52,17 +53,22 @@ def treaty_detail(request, slug):
     status = treaty.status_on(on)
     # Shown as it stood on `on`: events and statements from after it were not yet known.
     events = [e for e in treaty.events.all() if e.when.earliest <= on]
-    known = {event.pk for event in events}
+    known = {event.pk: event for event in events}
     deadlines = [d for d in treaty.deadlines.all() if d.derived_from_id is None or d.derived_from_id in known]
+    # An expiry an extension replaced is shown as what was due until then, with what moved it.
+    moved = {
+        d.pk: _moved_by(known[d.superseded_by_id], deadlines)
+        for d in deadlines if d.superseded_by_id in known
+    }
     lifespan = spans(
         bilateral=treaty.kind == "bilateral", provisions=treaty.provisions, events=[e.fact() for e in events],
         deadlines=[d.fact() for d in deadlines if not d.is_derived], on=on,
     )
-    upcoming = [d for d in deadlines if not d.when.is_past(on)]
+    upcoming = [d for d in deadlines if not d.when.is_past(on) and d.pk not in moved]
     return render(request, "treaties/treaty_detail.html", {
         "treaty": treaty,
         "status": status,
-        "timeline": treaty_timeline(events, deadlines, lifespan, on),
+        "timeline": treaty_timeline(events, deadlines, lifespan, on, moved=moved),
         "suspensions": suspended_spans(lifespan),
         "next_deadline": upcoming[0] if upcoming else None,
         "provisions": provisions_in_words(
@@ -72,7 +78,16 @@ def treaty_detail(request, slug):
             withdrawal_notice_days=treaty.withdrawal_notice_days,
         ),
         "statements": treaty.statements.filter(date__lte=on).order_by("-date", "-id")[:20],
+        # Free text is written as of today; as of a past day it could tell what had not yet happened.
+        "text_withheld": on < timezone.localdate(),
     })
+
+
+def _moved_by(extension, deadlines) -> str:
+    after = next((d for d in deadlines if d.derived_from_id == extension.pk and d.rule), None)
+    to = f" to {after.when}" if after else ""
+    what = "extension" if extension.kind == EventKind.EXTENDED else extension.get_kind_display().lower()
+    return f"Moved{to} by the {what} of {extension.when}."
 
 
 def party_detail(request, slug):
