@@ -18,6 +18,7 @@ from .models import (
 from .reminders import (
     KIND_MEANINGS,
     DigestItem,
+    change_headline,
     digest_sections,
     digest_subject,
     headline,
@@ -65,11 +66,8 @@ def delivery_item(delivery: ReminderDelivery, deadline: Deadline | None, *, now:
         return DigestItem(delivery.kind, deadline.date, ref)
     before = delivery.armed_when
     after = deadline.when if deadline else None
-    label = deadline.get_kind_display() if deadline else "A deadline"
-    if after is None:
-        change = f"{treaty.short_name}: deadline of {before} removed"
-    else:
-        change = f"{treaty.short_name}: {label.lower()} moved from {before} to {after}"
+    change = change_headline(treaty=treaty.short_name, kind_label=deadline.get_kind_display() if deadline else "",
+                             before=before, after=after)
     ref.update(deadline=deadline, before=before, after=after, headline=change,
                after_phrase=when_phrase(after, today) if after else "")
     return DigestItem(delivery.kind, (after or before).earliest, ref)

@@ -119,6 +119,50 @@ def has_moved(*, armed_for: dt.date, current: dt.date | None) -> bool:
     return current is None or current != armed_for
 
 
+class NotAChange(ValueError):
+    """A deadline-changed notice whose deadline is on the date the subscriber was given: there is no news."""
+
+
+def change_headline(*, treaty: str, kind_label: str, before: PreciseDate, after: PreciseDate | None) -> str:
+    """"New START: expiry moved from 5 February 2026 to 5 February 2027", or "… deadline of … removed".
+
+    Never "moved from D to D": the send path cancels such a notice first, and this refuses to word one.
+    """
+    if after is None:
+        return f"{treaty}: deadline of {before} removed"
+    if not has_moved(armed_for=before.value, current=after.value) or str(after) == str(before):
+        raise NotAChange(f"{treaty}: {kind_label.lower()} is still {after}")
+    return f"{treaty}: {kind_label.lower()} moved from {before} to {after}"
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    """What `one_item_per_deadline` needs to know of a digest's reminder or deadline-changed row."""
+
+    pk: int
+    kind: str  # "reminder" or "deadline_changed"
+    deadline_id: int
+    lead_days: int = 0
+
+
+def one_item_per_deadline(items) -> dict[int, int]:
+    """{pk of a redundant item: pk of the one kept}, so a digest names each deadline once.
+
+    The change notice wins over reminders (it gives the new date and how far off it is), the newest notice over
+    older ones, and among reminders the latest due, which is the smallest lead time ("today" over "tomorrow").
+    """
+    def rank(item: DeadlineItem):
+        return (0, -item.pk) if item.kind == "deadline_changed" else (1, item.lead_days, item.pk)
+
+    kept, dropped = {}, {}
+    for item in sorted(items, key=rank):
+        if item.deadline_id in kept:
+            dropped[item.pk] = kept[item.deadline_id]
+        else:
+            kept[item.deadline_id] = item.pk
+    return dropped
+
+
 # How a deadline reads in a headline: "New START expires in 30 days — 5 February 2026".
 _HEADLINE_VERBS = {
     "expiry": "expires",

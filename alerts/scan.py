@@ -290,7 +290,8 @@ def deliveries_resend(*, delivery_ids, now: dt.datetime | None = None) -> int:
         rows = ReminderDelivery.objects.filter(pk__in=delivery_ids).filter(~Q(status=DeliveryStatus.SENDING)
                                                                            | claim_is_stale(now))
         ids = list(rows.values_list("id", flat=True))
-        rows.update(status=DeliveryStatus.PENDING, attempts=0, error="", claimed_at=None,
+        # Each goes as its own email with its own Message-ID, not as a resend of the digest it was in.
+        rows.update(status=DeliveryStatus.PENDING, attempts=0, error="", claimed_at=None, message_id="",
                     next_try_at=now + dt.timedelta(seconds=settings.ALERTS_REQUEUE_AFTER))
         deliveries_enqueue_on_commit(ids, [])
     return len(ids)

@@ -4,14 +4,14 @@ and can be taken over.
 
 The one window left: a worker killed after the SMTP server accepted a message and
 before the row was marked sent. That email goes out again once the claim goes
-stale (its Message-ID is the same, so mail systems that dedupe will).
+stale with the same Message-ID (one per delivery, and one per digest: a subscriber's
+local day), so mail systems that dedupe will.
 """
 
 import datetime as dt
+import enum
 import logging
 import smtplib
-import uuid
-import zoneinfo
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -30,14 +30,35 @@ from .models import (
 )
 from .queue import deliveries_enqueue_on_commit
 from .reminders import (
+    DeadlineItem,
     DigestItem,
     has_moved,
+    one_item_per_deadline,
 )
 
 log = logging.getLogger(__name__)
 
+# kombu's visibility timeout for Redis (and SQS) when CELERY_BROKER_TRANSPORT_OPTIONS does not set one.
+_DEFAULT_VISIBILITY_TIMEOUT = 3600
 
 
+class Stop(enum.Enum):
+    """Why a recorded email no longer goes out; the value is what the delivery log says."""
+
+    CONFIRMED = "Already confirmed."
+    UNCONFIRMED = "Not confirmed."
+    UNSUBSCRIBED = "Unsubscribed."
+    MOVED = "The deadline moved before the reminder was sent."
+    REMOVED = "The deadline was removed before the reminder was sent."
+    PASSED = "The deadline passed before the reminder could be sent."
+    UNCHANGED = "The deadline is back on the date the subscriber was given."
+    COVERED = "Covered by the deadline-changed email."
+    SUPERSEDED = "A later reminder for the same deadline went in the same digest."
+
+    @property
+    def is_news(self) -> bool:
+        """Only a deadline that moved or went away earns the subscriber a deadline-changed notice."""
+        return self in (Stop.MOVED, Stop.REMOVED)
 
 
 @dataclass(frozen=True)
@@ -59,6 +80,20 @@ def _message_domain() -> str:
     return urlparse(settings.SITE_URL).hostname or "localhost"
 
 
+def longest_wait() -> int:
+    """The longest a task may wait to be tried again: half the broker's visibility timeout.
+
+    A retry waits in its worker unacknowledged; past the visibility timeout Redis would hand the same task to
+    a second worker as well. Half leaves the other half for the send itself.
+    """
+    return settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", _DEFAULT_VISIBILITY_TIMEOUT) // 2
+
+
+def retry_delay(attempts: int) -> int:
+    """ALERTS_RETRY_DELAY after the first failed attempt, doubling after each, up to `longest_wait`."""
+    return min(settings.ALERTS_RETRY_DELAY * 2 ** (attempts - 1), longest_wait())
+
+
 def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> Outcome:
     """Claim one delivery, check it should still go out, send it as its own email, record the outcome."""
     now = now or timezone.now()
@@ -70,7 +105,7 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> Outcom
     if not claimed:
         status = rows.values_list("status", flat=True).first()
         if status == DeliveryStatus.SENDING:  # another worker has it; look again once its claim could be stale
-            return Outcome("busy", retry_in=settings.ALERTS_CLAIM_TIMEOUT)
+            return Outcome("busy", retry_in=min(settings.ALERTS_CLAIM_TIMEOUT, longest_wait()))
         return Outcome("done")
     ours = rows.filter(status=DeliveryStatus.SENDING, claimed_at=now)
     delivery = rows.select_related("subscription", "treaty", "statement").get()
@@ -87,15 +122,24 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> Outcom
 
 
 def digest_send(*, subscription_id: int, now: dt.datetime | None = None) -> Outcome:
-    """Claim every unsent row of a digest subscriber and send them as one email."""
+    """Claim every unsent row of a digest subscriber and send them as one email, at most one a local day."""
     now = now or timezone.now()
-    token = f"<digest.{uuid.uuid4().hex}@{_message_domain()}>"
-    unsent = ReminderDelivery.objects.filter(subscription_id=subscription_id).exclude(kind=DeliveryKind.CONFIRMATION)
-    claim = {"status": DeliveryStatus.SENDING, "claimed_at": now, "message_id": token, "attempts": F("attempts") + 1}
-    if not unsent.filter(_claimable(now)).update(**claim):
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is None:
         return Outcome("done")
-    ours = unsent.filter(status=DeliveryStatus.SENDING, message_id=token)
-    subscription = Subscription.objects.get(pk=subscription_id)
+    day = local_today(subscription, now)
+    if subscription.digest_sent_on and subscription.digest_sent_on >= day:
+        return Outcome("done")  # today's digest is out (a task delivered twice); the rest waits for tomorrow's
+    unsent = ReminderDelivery.objects.filter(subscription_id=subscription_id).exclude(kind=DeliveryKind.CONFIRMATION)
+    claimable = unsent.filter(_claimable(now))
+    # One Message-ID per digest: the subscriber and their day, or the one a failed or dead attempt stored.
+    token = (claimable.filter(message_id__startswith="<digest.").order_by("message_id")
+             .values_list("message_id", flat=True).first()
+             or f"<digest.{subscription_id}.{day:%Y%m%d}@{_message_domain()}>")
+    claim = {"status": DeliveryStatus.SENDING, "claimed_at": now, "message_id": token, "attempts": F("attempts") + 1}
+    if not claimable.update(**claim):
+        return Outcome("done")
+    ours = unsent.filter(status=DeliveryStatus.SENDING, message_id=token, claimed_at=now)
     try:
         items = _still_due(ours, list(ours.select_related("subscription", "treaty", "statement")), now=now)
         # Notices for deadlines that moved since their reminder was recorded go in this digest too.
@@ -103,6 +147,7 @@ def digest_send(*, subscription_id: int, now: dt.datetime | None = None) -> Outc
         items += _still_due(ours, list(ours.filter(kind=DeliveryKind.DEADLINE_CHANGED)
                                        .exclude(pk__in=[item.ref["delivery"].pk for item in items])
                                        .select_related("subscription", "treaty")), now=now)
+        items = _one_item_per_deadline(ours, items)
         if not items:
             return Outcome("cancelled")
         message = message_for(subscription, items, now=now)
@@ -111,9 +156,24 @@ def digest_send(*, subscription_id: int, now: dt.datetime | None = None) -> Outc
     except Exception as error:  # noqa: BLE001 - every failure is recorded and retried or marked failed
         return _after_error(ours, error, attempts=max(ours.values_list("attempts", flat=True), default=1), now=now)
     outcome = _mark_sent(ours, now=now)
-    local_day = now.astimezone(zoneinfo.ZoneInfo(subscription.time_zone)).date()
-    Subscription.objects.filter(pk=subscription_id).update(digest_sent_on=local_day)
+    Subscription.objects.filter(pk=subscription_id).update(digest_sent_on=day)
     return outcome
+
+
+def _one_item_per_deadline(ours, items: list[DigestItem]) -> list[DigestItem]:
+    """A digest names each deadline once: the rows another item covers are cancelled, saying which covers them."""
+    about_deadlines = [
+        DeadlineItem(item.ref["delivery"].pk, item.ref["kind"], item.ref["delivery"].deadline_id,
+                     item.ref["delivery"].lead_days)
+        for item in items if item.ref["kind"] in (DeliveryKind.REMINDER, DeliveryKind.DEADLINE_CHANGED)
+    ]
+    kinds = {row.pk: row.kind for row in about_deadlines}
+    dropped = one_item_per_deadline(about_deadlines)
+    covered = [pk for pk, kept in dropped.items() if kinds[kept] == DeliveryKind.DEADLINE_CHANGED]
+    ours.filter(pk__in=covered).update(status=DeliveryStatus.CANCELLED, error=Stop.COVERED.value)
+    superseded = [pk for pk in dropped if pk not in covered]
+    ours.filter(pk__in=superseded).update(status=DeliveryStatus.CANCELLED, error=Stop.SUPERSEDED.value)
+    return [item for item in items if item.ref["delivery"].pk not in dropped]
 
 
 def _mark_sent(ours, *, now: dt.datetime) -> Outcome:
@@ -135,7 +195,7 @@ def _after_error(ours, error: Exception, *, attempts: int, now: dt.datetime) -> 
         ours.update(status=DeliveryStatus.FAILED, error=text)
         log.error("Delivery failed for good after %s attempts: %s", attempts, text)
         return Outcome("failed", error=text)
-    retry_in = settings.ALERTS_RETRY_DELAY * 2 ** (attempts - 1)
+    retry_in = retry_delay(attempts)
     ours.update(status=DeliveryStatus.PENDING, claimed_at=None, error=text,
                 next_try_at=now + dt.timedelta(seconds=retry_in + settings.ALERTS_REQUEUE_AFTER))
     log.warning("Delivery attempt %s failed, retrying in %ss: %s", attempts, retry_in, text)
@@ -147,29 +207,35 @@ def _still_due(ours, deliveries, *, now: dt.datetime) -> list[DigestItem]:
     deadlines = Deadline.objects.in_bulk({d.deadline_id for d in deliveries if d.deadline_id})
     items = []
     for delivery in deliveries:
-        reason = _reason_not_to_send(delivery, deadlines.get(delivery.deadline_id), now=now)
-        if reason:
-            ours.filter(pk=delivery.pk).update(status=DeliveryStatus.CANCELLED, error=reason)
-            if reason.startswith("The deadline"):
+        deadline = deadlines.get(delivery.deadline_id)
+        stop = _reason_not_to_send(delivery, deadline, now=now)
+        if stop is Stop.UNCHANGED:
+            # Forgotten rather than cancelled: were the deadline to move again, a notice must be recordable.
+            ours.filter(pk=delivery.pk).delete()
+        elif stop:
+            ours.filter(pk=delivery.pk).update(status=DeliveryStatus.CANCELLED, error=stop.value)
+            if stop.is_news:
                 _change_notice_record(delivery, now=now)
-            continue
-        items.append(delivery_item(delivery, deadlines.get(delivery.deadline_id), now=now))
+        else:
+            items.append(delivery_item(delivery, deadline, now=now))
     return items
 
 
-def _reason_not_to_send(delivery: ReminderDelivery, deadline: Deadline | None, *, now: dt.datetime) -> str:
+def _reason_not_to_send(delivery: ReminderDelivery, deadline: Deadline | None, *, now: dt.datetime) -> Stop | None:
     subscription = delivery.subscription
     if delivery.kind == DeliveryKind.CONFIRMATION:
-        return "Already confirmed." if subscription.confirmed_at else ""
+        return Stop.CONFIRMED if subscription.confirmed_at else None
     if not subscription.is_active:
-        return "Unsubscribed." if subscription.unsubscribed_at else "Not confirmed."
+        return Stop.UNSUBSCRIBED if subscription.unsubscribed_at else Stop.UNCONFIRMED
     if delivery.kind == DeliveryKind.REMINDER:
         if has_moved(armed_for=delivery.armed_for, current=deadline.date if deadline else None):
-            return "The deadline moved before the reminder was sent." if deadline else \
-                "The deadline was removed before the reminder was sent."
+            return Stop.MOVED if deadline else Stop.REMOVED
         if deadline.when.days_until(local_today(subscription, now)) < 0:
-            return "The deadline passed before the reminder could be sent."
-    return ""
+            return Stop.PASSED
+    if delivery.kind == DeliveryKind.DEADLINE_CHANGED and deadline is not None and not has_moved(
+            armed_for=delivery.armed_for, current=deadline.date):
+        return Stop.UNCHANGED  # moved and moved back before the notice went out: nothing to tell
+    return None
 
 
 def _change_notice_record(delivery: ReminderDelivery, *, now: dt.datetime) -> None:

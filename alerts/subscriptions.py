@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from treaties.models import Treaty
 
-from .models import DeliveryKind, DeliveryStatus, ReminderDelivery, Subscription, SubscriptionCategory
+from .models import (
+    DeliveryKind,
+    DeliveryStatus,
+    ReminderDelivery,
+    Subscription,
+    SubscriptionCategory,
+    _new_secret,
+)
 from .queue import deliveries_enqueue_on_commit
 from .reminders import DEFAULT_LEADS
 
@@ -122,10 +129,14 @@ def subscription_update(*, subscription: Subscription, choices: Choices) -> Subs
 
 
 def subscription_unsubscribe(*, subscription: Subscription, now: dt.datetime | None = None) -> None:
-    """Stop every email at once, including any already recorded and not yet sent."""
+    """Stop every email at once, including any already recorded and not yet sent, and revoke every link sent."""
     now = now or timezone.now()
     with transaction.atomic():
-        Subscription.objects.filter(pk=subscription.pk, unsubscribed_at__isnull=True).update(unsubscribed_at=now)
+        # A new secret: the manage and calendar links in old emails (forwarded, or in a shared mailbox) stop
+        # showing the address and its choices.
+        Subscription.objects.filter(pk=subscription.pk, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=now, secret=_new_secret()
+        )
         subscription.deliveries.filter(status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.CANCELLED, error="Unsubscribed."
         )

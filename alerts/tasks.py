@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import scan, sending, subscriptions
+from . import retention, scan, sending, subscriptions
 
 
 @shared_task
@@ -34,6 +34,12 @@ def _retried(task, outcome: sending.Outcome) -> str:
 @shared_task
 def subscriptions_purge_unconfirmed() -> int:
     return subscriptions.subscriptions_purge_unconfirmed()
+
+
+@shared_task
+def retention_apply() -> dict:
+    result = retention.retention_apply()
+    return {"deliveries_pruned": result.deliveries_pruned, "subscriptions_erased": result.subscriptions_erased}
 
 
 @shared_task

@@ -209,8 +209,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Longer than the longest task (a digest batch takes seconds), so an
-    # unacknowledged task is redelivered only when its worker really died.
+    # Longer than the longest task (a digest batch takes seconds) and than any retry's wait (alerts.sending
+    # caps them at half of it), so an unacknowledged task is redelivered only when its worker really died.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -285,7 +285,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # A stuck SMTP server must fail a send (and retry it later), not hang a worker for ever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 ALERTS_SCAN_EVERY = env.int("ALERTS_SCAN_EVERY", default=5 * 60)  # seconds between beat scans
-ALERTS_RETRY_DELAY = env.int("ALERTS_RETRY_DELAY", default=60)  # first retry; doubles each time
+# The first retry; doubles each time, up to half the broker's visibility timeout (alerts.sending.retry_delay).
+ALERTS_RETRY_DELAY = env.int("ALERTS_RETRY_DELAY", default=60)
 ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)  # then the delivery is marked failed
 # A worker that claimed an email and went silent this long is presumed dead; its claim can be taken.
 ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=10 * 60)
@@ -304,3 +305,10 @@ CELERY_BEAT_SCHEDULE["subscriptions-purge-unconfirmed"] = {
     "task": "alerts.tasks.subscriptions_purge_unconfirmed",
     "schedule": 24 * 60 * 60,
 }
+# Keep no more than is needed (alerts.retention, daily): finished rows of the delivery log go after this many
+# days, and an unsubscribed address with everything it chose after that many.
+ALERTS_KEEP_DELIVERIES_DAYS = env.int("ALERTS_KEEP_DELIVERIES_DAYS", default=400)
+ALERTS_ERASE_UNSUBSCRIBED_DAYS = env.int("ALERTS_ERASE_UNSUBSCRIBED_DAYS", default=30)
+if ALERTS_KEEP_DELIVERIES_DAYS < 1 or ALERTS_ERASE_UNSUBSCRIBED_DAYS < 0:
+    raise ImproperlyConfigured("ALERTS_KEEP_DELIVERIES_DAYS must be 1 or more, ALERTS_ERASE_UNSUBSCRIBED_DAYS 0+.")
+CELERY_BEAT_SCHEDULE["alerts-retention"] = {"task": "alerts.tasks.retention_apply", "schedule": 24 * 60 * 60}

@@ -3,11 +3,16 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from alerts.reminders import (
     DEFAULT_LEADS,
     LEAD_CHOICES,
+    DeadlineItem,
     DigestItem,
+    NotAChange,
+    change_headline,
     digest_sections,
     digest_subject,
     due_lead,
@@ -16,6 +21,7 @@ from alerts.reminders import (
     headline,
     leads_from_mask,
     mask_from_leads,
+    one_item_per_deadline,
     reminder_due,
     send_days,
 )
@@ -170,3 +176,34 @@ def test_a_digest_groups_changes_then_deadlines_soonest_first_then_newest_statem
     assert digest_subject(items) == (
         "Your treaty digest: 2 deadlines coming up, 1 deadline changed, 2 new statements"
     )
+
+
+def precise_dates(first: dt.date, last: dt.date):
+    return st.builds(PreciseDate.truncate, st.dates(min_value=first, max_value=last),
+                     st.sampled_from(["day", "day", "month", "year"]))
+
+
+@given(before=precise_dates(dt.date(2020, 1, 1), dt.date(2032, 12, 31)),
+       after=st.none() | precise_dates(dt.date(2020, 1, 1), dt.date(2032, 12, 31)))
+def test_a_change_headline_never_says_a_deadline_moved_to_the_date_it_had(before, after):
+    try:
+        text = change_headline(treaty="New START", kind_label="Expiry", before=before, after=after)
+    except NotAChange:
+        assert after is not None and after.value == before.value
+        return
+    if after is None:
+        assert text == f"New START: deadline of {before} removed"
+    else:
+        assert text == f"New START: expiry moved from {before} to {after}" and str(before) != str(after)
+
+
+def test_a_digest_keeps_one_item_per_deadline_the_change_notice_or_else_the_latest_reminder_due():
+    items = [
+        DeadlineItem(1, "reminder", deadline_id=10, lead_days=1),
+        DeadlineItem(2, "reminder", deadline_id=10, lead_days=0),
+        DeadlineItem(3, "reminder", deadline_id=11, lead_days=7),
+        DeadlineItem(4, "reminder", deadline_id=12, lead_days=30),
+        DeadlineItem(5, "deadline_changed", deadline_id=12),
+        DeadlineItem(6, "deadline_changed", deadline_id=12),
+    ]
+    assert one_item_per_deadline(items) == {1: 2, 4: 6, 5: 6}

@@ -6,55 +6,17 @@ import smtplib
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from alerts import scan, sending
 from alerts.models import DeliveryKind, DeliveryStatus, ReminderDelivery, Subscription, SubscriptionCategory
-from alerts.reminders import DEFAULT_LEADS, leads_from_mask, reminder_due
-from treaties.models import Deadline, Party, Statement, Treaty
+from alerts.reminders import leads_from_mask, reminder_due
+from tests.support.alerts_records import at, deadline, deliver, scan_and_send, subscriber, treaty
+from treaties.models import Deadline, Party, Statement
 
 pytestmark = pytest.mark.django_db
-UTC = dt.UTC
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def treaty(slug="new-start", name="New START", category="arms_control") -> Treaty:
-    return Treaty.objects.create(slug=slug, short_name=name, name=f"The {name} treaty", category=category,
-                                 kind="bilateral")
-
-
-def deadline(on: Treaty, day: str, precision="day", kind="expiry") -> Deadline:
-    return Deadline.objects.create(treaty=on, kind=kind, date=dt.date.fromisoformat(day), precision=precision,
-                                   description="Expires: entered into force 5 February 2011 + 10-year term.")
-
-
-def subscriber(email="reader@example.org", *, treaties=(), everything=False, leads=DEFAULT_LEADS, zone="UTC",
-               hour=8, digest=False, statements=False, confirmed=True, unsubscribed=False) -> Subscription:
-    subscription = Subscription(email=email, everything=everything, time_zone=zone, hour=hour, digest=digest,
-                                statements=statements,
-                                confirmed_at=at("2025-01-01T00:00") if confirmed else None,
-                                unsubscribed_at=at("2025-06-01T00:00") if unsubscribed else None)
-    subscription.lead_days = leads
-    subscription.save()
-    subscription.treaties.set(treaties)
-    return subscription
-
-
-def deliver(result: scan.ScanResult, now: dt.datetime) -> list:
-    """Play the workers: send everything the scan queued."""
-    for pk in result.queued:
-        sending.delivery_send(delivery_id=pk, now=now)
-    for pk in result.digests:
-        sending.digest_send(subscription_id=pk, now=now)
-    return mail.outbox
-
-
-def scan_and_send(now: dt.datetime) -> list:
-    return deliver(scan.reminders_scan(now=now), now)
 
 
 def test_it_sends_one_reminder_when_scanned_twice():
@@ -358,9 +320,52 @@ def test_scan_reminders_dry_run_prints_what_it_would_queue_and_records_nothing()
     subscriber(treaties=[start])
     out = io.StringIO()
     call_command("scan_reminders", "--today", "2026-01-06", "--dry-run", stdout=out)
-    assert "1 reminder(s)" in out.getvalue() and "would queue 1 email(s)" in out.getvalue()
+    assert "would record 1 reminder(s)" in out.getvalue() and "would queue 1 email(s)" in out.getvalue()
     assert "New START (5 February 2026) → reader@example.org" in out.getvalue()
     assert not ReminderDelivery.objects.exists()
     call_command("scan_reminders", "--today", "2026-01-06", stdout=io.StringIO())
     assert ReminderDelivery.objects.get().lead_days == 30
 
+
+
+@time_machine.travel(dt.datetime(2026, 1, 6, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_scan_reminders_refuses_a_day_still_to_come_unless_it_is_a_dry_run(settings):
+    settings.TIME_ZONE = "UTC"
+    start = treaty()
+    deadline(start, "2026-02-06")
+    subscriber(treaties=[start])
+    with pytest.raises(CommandError, match="still to come: add --dry-run"):
+        call_command("scan_reminders", "--today", "2026-01-07", stdout=io.StringIO())
+    assert not ReminderDelivery.objects.exists()
+    out = io.StringIO()
+    call_command("scan_reminders", "--today", "2026-01-07", "--dry-run", stdout=out)
+    assert "would record 1 reminder(s)" in out.getvalue()
+    assert not ReminderDelivery.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 1, 6, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_scan_reminders_for_today_records_only_what_is_due_so_far(settings):
+    settings.TIME_ZONE = "UTC"
+    start = treaty()
+    deadline(start, "2026-02-05")
+    subscriber("morning@example.org", treaties=[start], hour=8, leads=(30,))
+    subscriber("evening@example.org", treaties=[start], hour=20, leads=(30,))  # due at 20:00, not yet
+    out = io.StringIO()
+    call_command("scan_reminders", "--today", "2026-01-06", stdout=out)
+    assert "recorded 1 reminder(s)" in out.getvalue()
+    assert list(ReminderDelivery.objects.values_list("subscription__email", flat=True)) == ["morning@example.org"]
+
+
+def test_retries_back_off_but_never_wait_past_the_brokers_visibility_timeout(settings):
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    settings.ALERTS_RETRY_DELAY, settings.ALERTS_MAX_ATTEMPTS = 60, 8
+    start = treaty()
+    deadline(start, "2026-02-05")
+    subscriber(treaties=[start])
+    now = at("2026-01-06T09:00")
+    (pk,) = scan.reminders_scan(now=now).queued
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPServerDisconnected("gone")):
+        waits = [sending.delivery_send(delivery_id=pk, now=now + dt.timedelta(hours=i)).retry_in for i in range(7)]
+    assert waits == [60, 120, 240, 480, 960, 1800, 1800]  # doubling, then held at half the visibility timeout
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+    assert sending.retry_delay(8) == 300
