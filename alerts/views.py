@@ -12,19 +12,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from treaties.models import Deadline, Treaty
+from treaties.web.client_ip import client_ip
 from treaties.web.downloads import calendar_response
 
 from . import signed_links, subscriptions
 from .forms import ChoicesForm, SubscribeForm
-
-
-def _client(request) -> str:
-    """The client's address; behind PROXY_COUNT proxies, the one the nearest proxy saw (as django-axes does)."""
-    if settings.AXES_IPWARE_PROXY_COUNT:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= settings.AXES_IPWARE_PROXY_COUNT:
-            return forwarded[-settings.AXES_IPWARE_PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +25,7 @@ def subscribe(request):
         form = SubscribeForm(request.POST)
         if form.is_valid():
             address = form.cleaned_data["email"]
-            limit = subscriptions.subscribe_limit_hit(email=address, client=_client(request))
+            limit = subscriptions.subscribe_limit_hit(email=address, client=client_ip(request))
             if limit == "client":
                 return render(request, "alerts/subscribe_limited.html", status=429)
             # Over the address's limit the page says the same and nothing is sent: it reveals nothing.
