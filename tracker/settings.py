@@ -165,7 +165,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/deep)?$"]  # load balancers and monitors probe over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -174,7 +174,7 @@ if not DEBUG:
     if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# /healthz calls the reminder scan stale past this many seconds (beat runs it every 5 minutes).
+# /healthz/deep calls the reminder scan stale past this many seconds (beat runs it every 5 minutes).
 HEALTH_SCAN_MAX_AGE = env.int("HEALTH_SCAN_MAX_AGE", default=30 * 60)
 
 # No inline script or style anywhere: templates use the stylesheet and external scripts only.
