@@ -195,7 +195,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Email: files under var/mail by default; EMAIL_URL=smtp://user:pass@host:587 etc.
 vars().update(env.email_url("EMAIL_URL", default="filemail:///var/mail"))
-if "EMAIL_FILE_PATH" in vars() and not Path(EMAIL_FILE_PATH).is_absolute():  # noqa: F821
+# Other backends leave EMAIL_FILE_PATH empty: it stays empty (BASE_DIR / "" would be the whole checkout).
+if vars().get("EMAIL_FILE_PATH") and not Path(EMAIL_FILE_PATH).is_absolute():  # noqa: F821
     EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_FILE_PATH)  # noqa: F821
 # An email API instead of SMTP: install django-anymail[<provider>], then set
 # EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and ANYMAIL='{"<PROVIDER>_API_KEY": "…"}'.
