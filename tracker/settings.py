@@ -21,12 +21,17 @@ DEBUG = env.bool("DEBUG", default=True)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
+# Rotating the key: the new one in SECRET_KEY, the old ones here (comma-separated) until the links and
+# sessions signed with them may lapse. Signed links in emails (manage, unsubscribe, calendars) never expire.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 
 if not DEBUG:
     # Refuse to start rather than run in production with a guessable key.
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 40:
         raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY to a random string of 40+ characters.")
+    if any(key == _DEV_SECRET_KEY or len(key) < 40 for key in SECRET_KEY_FALLBACKS):
+        raise ImproperlyConfigured("DEBUG is off: each key in SECRET_KEY_FALLBACKS must have 40+ characters.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DEBUG is off: set ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=treaties.example.org.")
 
@@ -170,7 +175,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Asking browsers to preload HSTS is hard to take back (leaving their lists takes months), so only on request.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True": a choice, not an oversight
     if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
