@@ -254,6 +254,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Imports (import_data and the admin's import page): the largest file read (each file in a ZIP too, once
+# unpacked), how much one ZIP may unpack to in all, and how many files it may hold.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=100_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200_000_000)
+IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=500)
+
 # News feeds (feeds): how long one fetch may take and how big a feed may be.
 FEEDS_TIMEOUT = env.float("FEEDS_TIMEOUT", default=20.0)
 FEEDS_MAX_BYTES = env.int("FEEDS_MAX_BYTES", default=5 * 1024 * 1024)
