@@ -202,7 +202,7 @@ class ReminderDelivery(models.Model):
 
 
 class Heartbeat(models.Model):
-    """When a periodic job last completed, for /healthz and for operators."""
+    """When a periodic job last completed, for /healthz/deep and for operators."""
 
     name = models.CharField(max_length=50, unique=True)
     completed_at = models.DateTimeField()

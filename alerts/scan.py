@@ -78,7 +78,7 @@ def reminders_scan(*, now: dt.datetime | None = None, dry_run: bool = False, des
             transaction.set_rollback(True)  # nothing recorded, nothing queued
         else:
             deliveries_enqueue_on_commit(result.queued, result.digests)
-            Heartbeat.beat("reminders_scan")  # /healthz reports how long ago this last completed
+            Heartbeat.beat("reminders_scan")  # /healthz/deep reports how long ago this last completed
     return result
 
 

@@ -12,19 +12,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from treaties.models import Deadline, Treaty
+from treaties.web.client_ip import client_ip
 from treaties.web.downloads import calendar_response
 
 from . import signed_links, subscriptions
 from .forms import ChoicesForm, SubscribeForm
-
-
-def _client(request) -> str:
-    """The client's address; behind PROXY_COUNT proxies, the one the nearest proxy saw (as django-axes does)."""
-    if settings.AXES_IPWARE_PROXY_COUNT:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= settings.AXES_IPWARE_PROXY_COUNT:
-            return forwarded[-settings.AXES_IPWARE_PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +25,7 @@ def subscribe(request):
         form = SubscribeForm(request.POST)
         if form.is_valid():
             address = form.cleaned_data["email"]
-            limit = subscriptions.subscribe_limit_hit(email=address, client=_client(request))
+            limit = subscriptions.subscribe_limit_hit(email=address, client=client_ip(request))
             if limit == "client":
                 return render(request, "alerts/subscribe_limited.html", status=429)
             # Over the address's limit the page says the same and nothing is sent: it reveals nothing.
@@ -121,10 +113,27 @@ def unsubscribe(request, token):
 # --- DEBUG only: the mailbox the embedded defaults write to ---------------------------------------
 
 
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
 def _mail_folder() -> Path:
-    if not settings.DEBUG or not getattr(settings, "EMAIL_FILE_PATH", None):
+    # Only the file backend's own folder: with any other backend EMAIL_FILE_PATH means nothing (an SMTP URL
+    # leaves it empty, which once pointed this page at the checkout and its .env).
+    if not settings.DEBUG or settings.EMAIL_BACKEND != FILE_BACKEND or not getattr(settings, "EMAIL_FILE_PATH", ""):
         raise Http404("The mailbox is shown only with DEBUG on and email written to files.")
-    return Path(settings.EMAIL_FILE_PATH)
+    return Path(settings.EMAIL_FILE_PATH).resolve()
+
+
+def _message_file(folder: Path, name: str) -> Path | None:
+    """The file the backend wrote under this name, or None for anything else: another kind of file, a path
+    that leads out of the folder however it is written (.., absolute, a symlink), or nothing at all."""
+    if not name.endswith(".log") or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    path = folder / name
+    if path.is_symlink():  # the backend writes files; a link could point anywhere, in the folder or out
+        return None
+    path = path.resolve()
+    return path if path.parent == folder and path.is_file() else None
 
 
 def _messages(path: Path):
@@ -136,17 +145,16 @@ def _messages(path: Path):
 
 def dev_mailbox(request):
     folder = _mail_folder()
-    files = sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True)[:200] if folder.exists() \
-        else []
+    files = [_message_file(folder, path.name) for path in folder.glob("*.log")] if folder.is_dir() else []
+    files = sorted(filter(None, files), key=lambda p: p.stat().st_mtime, reverse=True)[:200]
     rows = [(path.name, index, message) for path in files for index, message in enumerate(_messages(path))]
     return render(request, "alerts/dev_mailbox.html", {"rows": rows, "folder": folder})
 
 
 @xframe_options_sameorigin  # the HTML part shows in an iframe on the same page
 def dev_mail(request, name, index):
-    folder = _mail_folder()
-    path = folder / name
-    if path.parent != folder or not path.is_file():
+    path = _message_file(_mail_folder(), name)
+    if path is None:
         raise Http404("No such file.")
     messages = list(_messages(path))
     if index >= len(messages):

@@ -1,4 +1,9 @@
-"""/healthz for a load balancer: is the database reachable, is the broker, is the reminder scan running?"""
+"""Health checks. `/healthz` is for load balancers: can this process answer, and reach the database it needs
+for every page? `/healthz/deep` is for monitoring: that, and the broker, and how long ago the reminder scan ran.
+
+The broker is left out of `/healthz` on purpose: pages do not need it, so a broker outage must not take every
+web server out of rotation, nor cost each probe a broker connection.
+"""
 
 import logging
 import time
@@ -11,6 +16,8 @@ from django.utils import timezone
 from alerts.models import Heartbeat
 
 from .celery import app as celery_app
+
+log = logging.getLogger(__name__)
 
 
 def _database() -> str:
@@ -25,13 +32,7 @@ def _broker() -> str:
     return "ok"
 
 
-log = logging.getLogger(__name__)
-
-CHECKS = {"database": _database, "broker": _broker}
-
-
 def _reminder_scan() -> dict:
-    """Reported, not failed on: beat being late must not take the web servers out of rotation."""
     beat = Heartbeat.objects.filter(name="reminders_scan").first()
     if beat is None:
         return {"last_completed": None, "age_seconds": None, "stale": True}
@@ -40,10 +41,9 @@ def _reminder_scan() -> dict:
             "stale": age > settings.HEALTH_SCAN_MAX_AGE}
 
 
-def healthz(request):
-    started = time.monotonic()
+def _report(checks: dict) -> tuple[dict, bool]:
     report, healthy = {}, True
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         try:
             report[name] = check()
         except Exception:  # noqa: BLE001 - any failure is the answer to report
@@ -51,11 +51,26 @@ def healthz(request):
             log.exception("Health check %s failed", name)
             report[name] = "failing"
             healthy = False
-    try:
-        report["reminder_scan"] = _reminder_scan()
-    except Exception as error:  # noqa: BLE001 - the database check above already says why
-        report["reminder_scan"] = f"unknown: {type(error).__name__}"
+    return report, healthy
+
+
+def _response(report: dict, healthy: bool, started: float) -> JsonResponse:
     report["seconds"] = round(time.monotonic() - started, 3)
     response = JsonResponse(report, status=200 if healthy else 503)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def healthz(request):
+    started = time.monotonic()
+    report, healthy = _report({"database": _database})
+    return _response(report, healthy, started)
+
+
+def healthz_deep(request):
+    started = time.monotonic()
+    report, healthy = _report({"database": _database, "broker": _broker})
+    if report["database"] == "ok":
+        report["reminder_scan"] = _reminder_scan()
+        healthy = healthy and not report["reminder_scan"]["stale"]
+    return _response(report, healthy, started)

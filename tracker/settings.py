@@ -21,14 +21,25 @@ DEBUG = env.bool("DEBUG", default=True)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
+# Rotating the key: the new one in SECRET_KEY, the old ones here (comma-separated) until the links and
+# sessions signed with them may lapse. Signed links in emails (manage, unsubscribe, calendars) never expire.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 
 if not DEBUG:
     # Refuse to start rather than run in production with a guessable key.
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 40:
         raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY to a random string of 40+ characters.")
+    if any(key == _DEV_SECRET_KEY or len(key) < 40 for key in SECRET_KEY_FALLBACKS):
+        raise ImproperlyConfigured("DEBUG is off: each key in SECRET_KEY_FALLBACKS must have 40+ characters.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DEBUG is off: set ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=treaties.example.org.")
+
+# Behind a load balancer (or a CDN and a load balancer): how many proxies append to X-Forwarded-For.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+PROXY_COUNT = env.int("PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT is the number of proxies in front of the app: 0 or more.")
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -80,7 +91,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The address of each request, read one way for the lockout, the API's rate limit and the subscribe limit.
+AXES_CLIENT_IP_CALLABLE = "treaties.web.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # History is read in the admin, never reverted from it: a revert would skip the
@@ -158,16 +170,19 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/deep)?$"]  # load balancers and monitors probe over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    if env.bool("BEHIND_PROXY", default=False):
+    # Asking browsers to preload HSTS is hard to take back (leaving their lists takes months), so only on request.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True": a choice, not an oversight
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# /healthz calls the reminder scan stale past this many seconds (beat runs it every 5 minutes).
+# /healthz/deep calls the reminder scan stale past this many seconds (beat runs it every 5 minutes).
 HEALTH_SCAN_MAX_AGE = env.int("HEALTH_SCAN_MAX_AGE", default=30 * 60)
 
 # No inline script or style anywhere: templates use the stylesheet and external scripts only.
@@ -188,7 +203,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Email: files under var/mail by default; EMAIL_URL=smtp://user:pass@host:587 etc.
 vars().update(env.email_url("EMAIL_URL", default="filemail:///var/mail"))
-if "EMAIL_FILE_PATH" in vars() and not Path(EMAIL_FILE_PATH).is_absolute():  # noqa: F821
+# Other backends leave EMAIL_FILE_PATH empty: it stays empty (BASE_DIR / "" would be the whole checkout).
+if vars().get("EMAIL_FILE_PATH") and not Path(EMAIL_FILE_PATH).is_absolute():  # noqa: F821
     EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_FILE_PATH)  # noqa: F821
 # An email API instead of SMTP: install django-anymail[<provider>], then set
 # EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and ANYMAIL='{"<PROVIDER>_API_KEY": "…"}'.
@@ -237,6 +253,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
     },
 }
+
+# Imports (import_data and the admin's import page): the largest file read (each file in a ZIP too, once
+# unpacked), how much one ZIP may unpack to in all, and how many files it may hold.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=100_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200_000_000)
+IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=500)
 
 # News feeds (feeds): how long one fetch may take and how big a feed may be.
 FEEDS_TIMEOUT = env.float("FEEDS_TIMEOUT", default=20.0)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("treaties.urls")),
     path("", include("alerts.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/deep", health.healthz_deep, name="healthz_deep"),
 ]
 
 handler404 = "treaties.web.views.not_found"

@@ -1,14 +1,9 @@
-"""Production settings, security headers and the health endpoint."""
+"""Production settings, security headers and the admin's lockout."""
 
-import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
-
-import time_machine
-
-from alerts.models import Heartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -41,31 +36,6 @@ def test_no_page_needs_inline_script_or_style(reference_data, client):
                 "/treaties/?due_within=x"]:
         html = client.get(url).content.decode()
         assert "<script>" not in html and "<style" not in html and ' style="' not in html, url
-
-
-def test_healthz_reports_database_broker_and_the_last_reminder_scan(db, client):
-    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC), tick=False):
-        Heartbeat.beat("reminders_scan")
-    with time_machine.travel(dt.datetime(2026, 11, 27, 12, 10, tzinfo=dt.UTC), tick=False):
-        report = client.get("/healthz").json()
-    assert report["database"] == "ok"
-    assert report["broker"] == "ok"
-    assert report["reminder_scan"]["age_seconds"] == 600
-    assert report["reminder_scan"]["stale"] is False
-
-
-def test_healthz_fails_when_the_broker_is_unreachable(db, client, settings):
-    from tracker.celery import app
-
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = previous
-    assert response.status_code == 503
-    assert response.json()["broker"] == "failing"
-    assert response.json()["database"] == "ok"
 
 
 def test_the_admin_login_locks_out_after_repeated_failures(db, client, django_user_model):

@@ -1,13 +1,16 @@
+import csv
 import datetime as dt
 import io
 import zipfile
 
 import pytest
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from treaties.models import Deadline, Party, Statement, Treaty, TreatyEvent
 from treaties.transfer.exports import export_rows
-from treaties.transfer.formats import KINDS
+from treaties.transfer.formats import FORMULA_STARTS, KINDS, spreadsheet_safe, spreadsheet_value
 
 
 def derived_deadlines():
@@ -77,3 +80,38 @@ def test_json_export_goes_to_standard_output_by_default(reference_data):
     call_command("export_data", stdout=out)
     assert '"format": "treaty-tracker"' in out.getvalue()
     assert '"slug": "new-start"' in out.getvalue()
+
+
+FORMULAS = ["=HYPERLINK(\"https://evil.example\",\"click\")", "+1+1", "-5 days", "@SUM(A1:A2)", "\tTab first",
+            "'quoted already", "''two apostrophes", "'=both"]
+
+
+def test_a_csv_export_keeps_formulas_as_text_and_the_import_gives_them_back(reference_data, tmp_path):
+    new_start = Treaty.objects.get(slug="new-start")
+    for n, text in enumerate(FORMULAS):
+        TreatyEvent.objects.create(treaty=new_start, kind="other", date=dt.date(2026, 3, n + 1), description=text,
+                                   source_url=f"https://example.org/formula-{n}")
+    Statement.objects.create(title="=1+2", outlet="@outlet", url="https://example.org/formula",
+                             date=dt.date(2026, 3, 1), speaker="-someone", quote="=cmd|' /C calc'!A0")
+    exported = export_rows()
+    path = tmp_path / "export.zip"
+    call_command("export_data", "--format", "csv", "--output", str(path), stderr=io.StringIO())
+
+    with zipfile.ZipFile(path) as archive:
+        cells = [cell for name in archive.namelist()
+                 for row in csv.reader(io.StringIO(archive.read(name).decode())) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert "'=1+2" in cells and "'-5 days" in cells and "''quoted already" in cells
+
+    empty_the_database()
+    call_command("import_data", str(path), stdout=io.StringIO())
+    assert export_rows() == exported
+    descriptions = set(TreatyEvent.objects.values_list("description", flat=True))
+    assert set(FORMULAS) <= descriptions
+    assert Statement.objects.get(url="https://example.org/formula").quote == "=cmd|' /C calc'!A0"
+
+
+@given(st.text())
+def test_any_text_written_for_a_spreadsheet_reads_back_the_same(text):
+    assert spreadsheet_value(spreadsheet_safe(text)) == text
+    assert not spreadsheet_safe(text).startswith(FORMULA_STARTS)

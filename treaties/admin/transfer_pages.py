@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from ..transfer.exports import export_csv_zip, export_json
-from ..transfer.formats import KINDS
-from ..transfer.imports import data_import
+from ..transfer.formats import KINDS, too_large
+from ..transfer.imports import data_import, import_limits
 from .access import can_export, can_import
 
 
@@ -33,6 +33,15 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         required=False, initial=True, label="Dry run: check and report what would change, write nothing",
     )
+
+    def clean_files(self):
+        # Checked before the files are read into memory; data_import checks what ZIPs unpack to.
+        limits = import_limits()
+        problems = [str(problem) for upload in self.cleaned_data["files"]
+                    if (problem := too_large(upload.name, upload.size, limits))]
+        if problems:
+            raise forms.ValidationError(problems)
+        return self.cleaned_data["files"]
 
 
 def import_view(request):

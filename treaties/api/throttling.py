@@ -1,6 +1,8 @@
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
+from ..web.client_ip import client_ip
+
 
 class ClientRateThrottle(AnonRateThrottle):
     """Requests per client address, at the rate in settings.API_RATE_LIMIT (read per request).
@@ -13,3 +15,8 @@ class ClientRateThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return settings.API_RATE_LIMIT
+
+    def get_ident(self, request):
+        # DRF's own reading keys on the whole X-Forwarded-For when NUM_PROXIES is unset: a client writing a
+        # new one on every request would never be counted twice.
+        return client_ip(request)

@@ -4,12 +4,15 @@ Plain Python, no database. A CSV file holds one kind of record, named by the
 start of its file name (`events.csv`, `statements-2026.csv`); a JSON file holds
 any kinds, as lists under their names; a ZIP holds such files. Columns and
 JSON keys are the same, so a spreadsheet and a JSON file say the same things.
+CSV cells that a spreadsheet would run as formulas are written with a leading
+apostrophe, which reading removes.
 """
 
 import csv
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -64,6 +67,36 @@ LIST_COLUMNS = {"parties", "treaties", "provision_sources"}
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How much an import reads, so that one file (or a small ZIP that unpacks to gigabytes) cannot
+    exhaust the memory of the process reading it."""
+
+    file_bytes: int = 100_000_000  # each file, and each file in a ZIP once unpacked
+    unpacked_bytes: int = 200_000_000  # all the files in one ZIP together, unpacked
+    zip_members: int = 500
+
+
+def size(count: int) -> str:
+    return f"{count / 1_000_000:,.1f} MB" if count >= 100_000 else f"{count:,} bytes"
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula (a tab or a carriage return
+# before one too). Written with a leading apostrophe they are text; reading strips the apostrophe again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """The cell as a spreadsheet will show it as text. A cell that already starts with an apostrophe gets
+    another, so that `spreadsheet_value` gives back exactly what was written."""
+    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
+
+
+def spreadsheet_value(cell: str) -> str:
+    """The value `spreadsheet_safe` wrote as this cell."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith((*FORMULA_STARTS, "'")) else cell
+
+
+@dataclass(frozen=True)
 class Problem:
     """What is wrong and where, for the person who has to fix the file."""
 
@@ -102,22 +135,31 @@ class Reading:
         self.problems += other.problems
 
 
-def read_files(files: Iterable[tuple[str, bytes]]) -> Reading:
+def read_files(files: Iterable[tuple[str, bytes]], limits: Limits = Limits()) -> Reading:
     """Records from (file name, content) pairs, and what is wrong with the files' shape."""
     reading = Reading()
     for name, content in files:
-        reading.extend(read_file(name, content))
+        reading.extend(read_file(name, content, limits))
     return reading
 
 
-def read_file(name: str, content: bytes) -> Reading:
+def too_large(name: str, count: int, limits: Limits) -> Problem | None:
+    if count <= limits.file_bytes:
+        return None
+    return Problem(name, None, None, f"The file is {size(count)}; an import reads files of up to "
+                   f"{size(limits.file_bytes)}. Split it into smaller files of the same kind.")
+
+
+def read_file(name: str, content: bytes, limits: Limits = Limits()) -> Reading:
+    if problem := too_large(name, len(content), limits):
+        return Reading(problems=[problem])
     lowered = name.lower()
     if lowered.endswith(".csv"):
         return _read_csv(name, content)
     if lowered.endswith(".json"):
         return _read_json(name, content)
     if lowered.endswith(".zip"):
-        return _read_zip(name, content)
+        return _read_zip(name, content, limits)
     return Reading(problems=[Problem(name, None, None, "Unknown file type: use .csv, .json or a .zip of them.")])
 
 
@@ -161,7 +203,7 @@ def _read_csv(name: str, content: bytes) -> Reading:
         if len(cells) > len(header):
             reading.problems.append(Problem(name, number, None, f"{len(cells)} cells but {len(header)} columns."))
             continue
-        values = dict(zip(header, cells, strict=False))
+        values = dict(zip(header, map(spreadsheet_value, cells), strict=False))
         reading.records.append(Record(kind, name, number, values))
     return reading
 
@@ -198,18 +240,63 @@ def _read_json(name: str, content: bytes) -> Reading:
     return reading
 
 
-def _read_zip(name: str, content: bytes) -> Reading:
+def _read_zip(name: str, content: bytes, limits: Limits) -> Reading:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, EOFError, OSError):
         return Reading(problems=[Problem(name, None, None, "Not a readable ZIP file.")])
-    reading = Reading()
     with archive:
-        for member in sorted(archive.namelist()):
-            if member.endswith("/") or member.rsplit("/", 1)[-1].startswith("."):
-                continue
-            reading.extend(read_file(f"{name}/{member}", archive.read(member)))
+        members = sorted((info for info in archive.infolist()
+                          if info.filename and not info.is_dir()
+                          and not info.filename.rsplit("/", 1)[-1].startswith(".")),
+                         key=lambda info: info.filename)
+        problems = _zip_problems(name, members, limits)
+        if problems:
+            return Reading(problems=problems)
+        reading, unpacked = Reading(), 0
+        for info in members:
+            where = f"{name}/{info.filename}"
+            data, problem = _unpack(archive, info, where, min(limits.file_bytes, limits.unpacked_bytes - unpacked))
+            if problem:
+                return Reading(problems=[problem])
+            if data.startswith(b"PK\x03\x04"):
+                return Reading(problems=[_nested(where)])
+            unpacked += len(data)
+            reading.extend(read_file(where, data, limits))
     return reading
+
+
+def _zip_problems(name: str, members: list[zipfile.ZipInfo], limits: Limits) -> list[Problem]:
+    """What the ZIP's directory already shows to be too much; its sizes are checked again while unpacking."""
+    if len(members) > limits.zip_members:
+        return [Problem(name, None, None, f"The ZIP holds {len(members):,} files; an import reads up to "
+                        f"{limits.zip_members:,}. Import it in parts.")]
+    problems = [_nested(f"{name}/{info.filename}") for info in members if info.filename.lower().endswith(".zip")]
+    problems += [problem for info in members
+                 if (problem := too_large(f"{name}/{info.filename}", info.file_size, limits))]
+    total = sum(info.file_size for info in members)
+    if total > limits.unpacked_bytes:
+        problems.append(Problem(name, None, None, f"The ZIP unpacks to {size(total)}; an import unpacks up to "
+                                f"{size(limits.unpacked_bytes)}. Import it in parts."))
+    return problems
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, limit: int) -> tuple[bytes, Problem | None]:
+    # Read one byte past the limit rather than trust the size the ZIP declares: a forged directory can understate it.
+    try:
+        with archive.open(info) as member:
+            data = member.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, ValueError, OSError) as error:
+        # A damaged or forged archive, an unsupported method, a password: all say the member cannot be read.
+        return b"", Problem(where, None, None, f"Cannot be unpacked ({error}).")
+    if len(data) > limit:
+        return b"", Problem(where, None, None, "Unpacks to more than its ZIP declares, past what an import reads.")
+    return data, None
+
+
+def _nested(where: str) -> Problem:
+    return Problem(where, None, None, "A ZIP inside a ZIP is not read: unpack it and import its files, "
+                   "or put them in the outer ZIP.")
 
 
 def _header_problems(where: str, row: int, kind: Kind, columns: list[str]) -> list[Problem]:
@@ -234,7 +321,7 @@ def write_csv(kind: str, rows: list[dict]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(KINDS[kind].columns)
     for row in rows:
-        writer.writerow([_csv_cell(row[column]) for column in KINDS[kind].columns])
+        writer.writerow([spreadsheet_safe(_csv_cell(row[column])) for column in KINDS[kind].columns])
     return out.getvalue()
 
 

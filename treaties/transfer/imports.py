@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, models, transaction
@@ -23,7 +24,7 @@ from ..derived import deadlines_refresh
 from ..models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
 from ..safe_html import clean_html
-from .formats import KINDS, LIST_COLUMNS, Problem, Record, natural_keys, read_files
+from .formats import KINDS, LIST_COLUMNS, Limits, Problem, Record, natural_keys, read_files
 
 BATCH = 2000
 MODELS = {
@@ -77,7 +78,7 @@ def data_import(
     """Check every record, then, unless it is a dry run or something is wrong, write them all at once."""
     files = list(files)
     report = ImportReport(files=[name for name, _ in files], dry_run=dry_run)
-    reading = read_files(files)
+    reading = read_files(files, import_limits())
     report.problems += reading.problems
     plan = _Plan(report, progress or _quiet)
     by_kind = defaultdict(list)
@@ -98,6 +99,11 @@ def data_import(
         refused = Problem(", ".join(report.files), None, None, f"The database refused the import: {error}")
         report.problems.append(refused)
     return report
+
+
+def import_limits() -> Limits:
+    return Limits(file_bytes=settings.IMPORT_MAX_FILE_BYTES, unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES,
+                  zip_members=settings.IMPORT_MAX_ZIP_MEMBERS)
 
 
 def _quiet(stage, kind, done, total):

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from .. import selectors
 from ..calendars import deadlines_calendar
 from ..models import Category, Deadline, Party, Treaty
+from ..transfer.formats import spreadsheet_safe
 from .forms import statement_filters, treaty_filters
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -69,11 +70,8 @@ class _Echo:
 
 
 def _cell(value):
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs;
-    # text from feeds must stay text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    # Text from feeds and editors must stay text when a spreadsheet opens the file.
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def _csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:

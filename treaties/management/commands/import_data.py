@@ -4,7 +4,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from treaties.transfer.imports import data_import
+from treaties.transfer.formats import too_large
+from treaties.transfer.imports import data_import, import_limits
 
 
 class Command(BaseCommand):
@@ -19,7 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Username to record in the history as the one who imported.")
 
     def handle(self, *args, paths, dry_run, user, **options):
-        files = [(str(path), path.read_bytes()) for path in _expand(paths)]
+        paths = _expand(paths)
+        # Refused before reading: a file past the limit would be read whole into memory first.
+        limits = import_limits()
+        oversized = [problem for path in paths if (problem := too_large(str(path), path.stat().st_size, limits))]
+        for problem in oversized:
+            self.stderr.write(str(problem))
+        if oversized:
+            raise CommandError(f"Import failed with {len(oversized)} problem(s); nothing was written.")
+        files = [(str(path), path.read_bytes()) for path in paths]
         if user:
             try:
                 user = get_user_model().objects.get_by_natural_key(user)
