@@ -13,7 +13,7 @@ from treaties.signals import statements_linked_on_commit
 
 from .models import DeadlineSuggestion, MentionDecision, SuggestionDecision, TreatyMention
 
-MAX_SOURCE_URL = 500  # Deadline.source_url
+MAX_SOURCE_URL = Deadline._meta.get_field("source_url").max_length
 
 
 @transaction.atomic

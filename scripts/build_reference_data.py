@@ -1,9 +1,13 @@
-"""Build treaties/data/reference.json from the checked facts in ../shared.
+"""Build treaties/data/reference.json from the record as it stands and the researched facts in scripts/facts/.
 
-Run by a developer when the checked facts change; the app itself only reads
-treaties/data/reference.json. What this adds to the facts, it adds by hand
-below: slugs, broad categories, ISO codes, who acted in each event, how many
-years an extension added, and the notes where sources disagree.
+Run by a developer when the facts change (`python scripts/build_reference_data.py`); the app only reads
+treaties/data/reference.json. It reads nothing outside the repository.
+
+For a treaty the record already holds, what editors curated stays (names, aliases, provisions, the events'
+own keys and words), and the research brings better sources: an event the research dates the same way takes
+the research's source; an event whose only source is denied (treaties.sources) is dropped; the research's
+own events, parties' dates and deadlines are added. A treaty the record lacks is taken from the research.
+The research's confidence and unverified points go to editors' notes, never to readers.
 """
 
 import json
@@ -13,276 +17,313 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT.parent / "shared" / "data" / "reference_treaties.json"
+sys.path.insert(0, str(ROOT))
+
+from treaties.precision import PreciseDate  # noqa: E402
+from treaties.sources import host, is_denied  # noqa: E402
+
+FACTS = ROOT / "scripts" / "facts"
 TARGET = ROOT / "treaties" / "data" / "reference.json"
 
-PARTIES = [
-    # name, short name, slug, ISO 3166 code, organisation?
-    ("United States", "United States", "united-states", "US", False),
-    ("Russian Federation", "Russia", "russia", "RU", False),
-    ("Soviet Union", "Soviet Union", "soviet-union", "SUHH", False),
-    ("Iran", "Iran", "iran", "IR", False),
-    ("China", "China", "china", "CN", False),
-    ("France", "France", "france", "FR", False),
-    ("Germany", "Germany", "germany", "DE", False),
-    ("United Kingdom", "United Kingdom", "united-kingdom", "GB", False),
-    ("European Union", "EU", "european-union", "EU", True),
-    ("North Korea", "North Korea", "north-korea", "KP", False),
-    ("Estonia", "Estonia", "estonia", "EE", False),
-    ("Latvia", "Latvia", "latvia", "LV", False),
-    ("Lithuania", "Lithuania", "lithuania", "LT", False),
-    ("Poland", "Poland", "poland", "PL", False),
-]
+# The research's slug for a treaty the record already has under another one.
+SLUGS = {"abm-treaty": "abm", "cfe-treaty": "cfe", "inf-treaty": "inf", "outer-space-treaty": "outer-space",
+         "sort-moscow-treaty": "sort"}
+# The record's names for parties the research names otherwise (matched by slug, then by ISO code).
+ISO_ALIASES = {"SU": "SUHH"}
 
-# How the reference names a party -> (party, what else it says about it).
-PARTY_NAMES = {
-    "United States": ("United States", ""),
-    "United States (withdrew 2018)": ("United States", "The United States withdrew in 2018."),
-    "Russian Federation": ("Russian Federation", ""),
-    "Soviet Union (obligations taken on by the Russian Federation; "
-    "Belarus, Kazakhstan and Ukraine also participated)": (
-        "Soviet Union",
-        "Obligations taken on by the Russian Federation; Belarus, Kazakhstan and Ukraine also participated.",
-    ),
-    "Soviet Union (Russian Federation after 1991)": ("Soviet Union", "The Russian Federation after 1991."),
-    "Soviet Union (successor states after 1991)": ("Soviet Union", "Its successor states after 1991."),
-    "Iran": ("Iran", ""),
-    "China": ("China", ""),
-    "France": ("France", ""),
-    "Germany": ("Germany", ""),
-    "United Kingdom": ("United Kingdom", ""),
-    "European Union": ("European Union", ""),
+# Sources the record cited before the research, by host: what kind of source each is.
+KIND_BY_HOST = {
+    "state.gov": "official", "history.state.gov": "official", "kremlin.ru": "official", "en.kremlin.ru": "official",
+    "mid.ru": "official", "acq.osd.mil": "official", "eeas.europa.eu": "official", "um.fi": "official",
+    "treaties.un.org": "depositary", "un.org": "intergovernmental", "press.un.org": "intergovernmental",
+    "news.un.org": "intergovernmental", "osce.org": "intergovernmental", "opcw.org": "intergovernmental",
+    "meetings.unoda.org": "intergovernmental", "unfccc.int": "intergovernmental", "iaea.org": "intergovernmental",
+    "armscontrol.org": "expert", "fas.org": "expert", "nti.org": "expert", "cfr.org": "expert",
+    "russianforces.org": "expert", "asil.org": "expert", "ejiltalk.org": "expert", "acronym.org.uk": "expert",
+    "missilethreat.csis.org": "expert", "icanw.org": "expert", "iisd.ca": "expert", "sipri.org": "expert",
+    "britannica.com": "expert", "volterrafietta.com": "expert", "eng.globalaffairs.ru": "expert",
+    "cvce.eu": "expert", "webintra.cvce.eu": "expert", "archive.pnnd.org": "expert", "nwp.ilpi.org": "expert",
 }
+_YEARS = re.compile(r"(\d+)[- ]year")
 
-CATEGORIES = [
-    ("humanitarian", "humanitarian"),
-    ("space", "space"),
-    ("disarmament", "disarmament"),
-    ("arms control", "arms_control"),
-    ("nonproliferation", "nonproliferation"),
-    ("environment", "environment"),
-]
-
-US, RU = "United States", "Russian Federation"
-BALTICS = ("Estonia", "Latvia", "Lithuania")
-
-# (short name, date, kind) -> acting parties; a treaty-wide act has none.
-ACTORS = {
-    ("New START", "2021-01-29", "ratified"): (RU,),
-    ("New START", "2023-02-21", "suspended"): (RU,),
-    ("New START", "2023-02-28", "other"): (RU,),
-    ("New START", "2023-03-15", "other"): (US,),
-    ("New START", "2023-06-01", "other"): (US,),
-    ("New START", "2025-09-22", "other"): (RU,),
-    ("New START", "2026-02-04", "other"): (RU,),
-    ("New START", "2026-02-11", "other"): (RU,),
-    ("ABM Treaty", "1972-08-03", "ratified"): (US,),
-    ("ABM Treaty", "2001-12-13", "withdrawal_notice"): (US,),
-    ("ABM Treaty", "2002-06-13", "withdrawn"): (US,),
-    ("Open Skies Treaty", "2020-05-22", "withdrawal_notice"): (US,),
-    ("Open Skies Treaty", "2020-11-22", "withdrawn"): (US,),
-    ("Open Skies Treaty", "2021-01-15", "other"): (RU,),
-    ("Open Skies Treaty", "2021-05-27", "other"): (US,),
-    ("Open Skies Treaty", "2021-06-07", "other"): (RU,),
-    ("Open Skies Treaty", "2021-12-01", "withdrawn"): (RU,),
-    ("CFE Treaty", "2007-07-13", "suspended"): (RU,),
-    ("CFE Treaty", "2015-03-11", "other"): (RU,),
-    ("CFE Treaty", "2023-05-29", "other"): (RU,),
-    ("CFE Treaty", "2023-11-07", "withdrawn"): (RU,),
-    ("CFE Treaty", "2023-12-07", "suspended"): (US,),
-    ("CTBT", "2000-05-27", "ratified"): (RU,),
-    ("CTBT", "2023-11-02", "other"): (RU,),
-    ("NPT", "2003-01-10", "other"): ("North Korea",),
-    ("START II", "1996-01-26", "ratified"): (US,),
-    ("START II", "2000-04-14", "ratified"): (RU,),
-    ("START II", "2002-06-14", "withdrawn"): (RU,),
-    ("SORT", "2003-03-06", "ratified"): (US,),
-    ("JCPOA", "2018-05-08", "withdrawn"): (US,),
-    ("JCPOA", "2025-08-28", "other"): ("France", "Germany", "United Kingdom"),
-    ("Paris Agreement", "2016-09-03", "ratified"): (US,),
-    ("Paris Agreement", "2019-11-04", "withdrawal_notice"): (US,),
-    ("Paris Agreement", "2020-11-04", "withdrawn"): (US,),
-    ("Paris Agreement", "2021-01-20", "ratified"): (US,),
-    ("Paris Agreement", "2021-02-19", "other"): (US,),
-    ("Paris Agreement", "2025-01-27", "withdrawal_notice"): (US,),
-    ("Paris Agreement", "2026-01-27", "withdrawn"): (US,),
-    ("Ottawa Convention", "2025-03-18", "other"): (*BALTICS, "Poland"),
-    ("Ottawa Convention", "2025-06-27", "withdrawal_notice"): BALTICS,
-    ("Ottawa Convention", "2025-12-27", "withdrawn"): BALTICS,
-    ("UNFCCC", "1992-10-01", "ratified"): (US,),
-    ("UNFCCC", "2026-01-07", "other"): (US,),
+# Editors' corrections to the research, each with its reason: a part of a treaty that ended is not the treaty
+# ending ("expired" would end it in the record), and a term that renews itself derives no expiry.
+KIND_CORRECTIONS = {  # (slug, kind, date) -> kind
+    ("kyoto-protocol", "expired", "2020-12-31"): "other",  # the second commitment period ended; the Protocol stands
+    ("eu-uk-tca", "expired", "2026-06-30"): "other",  # the fisheries adjustment period ended
+    ("columbia-river-treaty", "expired", "2024-09-16"): "other",  # pre-planned flood-control operations ended
+    ("eu-uk-tca", "expiry", "2038-06-30"): "other",  # reciprocal fishing access ends, not the agreement
+    ("us-mexico-water-treaty-1944", "expiry", "2026-12-31"): "other",  # Minute 323 expires, not the treaty
+    ("us-canada-123", "expiry", "2030-01-01"): "extension_decision",  # rolling five-year extensions follow
+    ("us-australia-123", "expiry", "2040-12-22"): "extension_decision",  # rolling five-year extensions follow
 }
-# Two suspensions of the INF Treaty fall on one day; they are told apart by order.
-INF_SUSPENSIONS = (US, RU)
-ACTORS_BY_ORDER = {
-    ("INF Treaty", "2019-02-02", "withdrawal_notice"): (US,),
-    ("INF Treaty", "2019-08-02", "withdrawn"): (US,),
-}
+NO_TERM = {"ttbt", "pnet", "us-euratom-123"}  # in force for successive periods unless a party ends it
 
-EXTENSION_YEARS = {("New START", "2021-02-03"): 5, ("NPT", "1995-05-11"): None}
 
-# Where the reference records a disagreement between sources, the note keeps it.
-DATE_NOTES = {
-    ("New START", "2026-02-05", "expired"): "Russian outlets describe 4 February 2026 as the last day of validity.",
-    ("CFE Treaty", "1992-11-09", "entered_into_force"): "An older Wikipedia mirror gives 17 July 1992, "
-    "the start of provisional application.",
-    ("Ottawa Convention", "1997-09-18", "other"): "The source calls this 'signed'.",
-    ("Open Skies Treaty", "2021-12-01", "withdrawn"): "The exact day was not verified.",
-    ("JCPOA", "2025-10-18", "terminated"): "Contested: the E3 and the United States treat pre-2015 UN "
-    "sanctions as re-applied through snapback from 27/28 September 2025.",
-    ("UNFCCC", "1992-10-01", "ratified"): "Only the month is known.",
-}
+def source_kind(url: str) -> str:
+    name = host(url)
+    return KIND_BY_HOST.get(name) or next((k for h, k in KIND_BY_HOST.items() if name.endswith("." + h)), "press")
 
-# A fact the reference lacks, from a public source, so the UNFCCC's status is not misread.
-ADDED_EVENTS = {
-    "UNFCCC": [
-        {
-            "kind": "entered_into_force",
-            "date": "1994-03-21",
-            "precision": "day",
-            "description": "Entered into force, 90 days after the 50th ratification "
-            "(Earth Negotiations Bulletin, IISD). Not in the checked reference set.",
-            "source_url": "http://www.iisd.ca/vol12/1212003e.html",
-        }
-    ]
-}
 
-# The lapse at the end of the NPT's 25 years was a decision, not an expiry (Article X(2)).
-LAPSES_AT_TERM_END = {"NPT": False}
-
-# SORT's sources disagree on the notice period (three months vs 90 days); the months are kept.
-NOTICE_DAYS_DROPPED = {"SORT"}
-
-STATEMENTS = [
-    {
-        "title": "New START’s expiration may create vacuum in terms of maintaining stability — Russian envoy",
-        "outlet": "TASS",
-        "url": "https://tass.com/politics/1608067",
-        "date": "2023-04-22",
-        "precision": "day",
-        "date_note": "The page shows no year; 2023 follows from TASS's article numbering and the interview's content.",
-        "speaker": "Grigory Mashkov",
-        "speaker_role": "Ambassador-at-Large, Russian Foreign Ministry",
-        "quote": "It’s quite possible that after New START expires in February 2026, a vacuum will be created "
-        "in the field of international legal tools to maintain strategic stability in the long term.",
-        "language": "en",
-        "treaties": ["new-start"],
-    },
-    {
-        "title": "Vacuum forms after New START Treaty’s expiration, Russia ready for any scenario — Lavrov",
-        "outlet": "TASS",
-        "url": "https://tass.com/politics/2083049",
-        "date": "2026-02-06",
-        "precision": "day",
-        "date_note": "",
-        "speaker": "Sergey Lavrov",
-        "speaker_role": "Foreign Minister of Russia",
-        "quote": "As you may well know, the Strategic Offensive Arms Treaty expired yesterday, "
-        "and such a vacuum has formed.",
-        "language": "en",
-        "treaties": ["new-start"],
-    },
-    {
-        "title": "Kremlin warns US refusal to extend New START would leave a gap in strategic stability",
-        "outlet": "TASS",
-        "url": "https://tass.com/politics/2078483",
-        "date": "2026-01-29",
-        "precision": "day",
-        "date_note": "",
-        "speaker": "Dmitry Peskov",
-        "speaker_role": "Kremlin Spokesman",
-        "quote": "This will be a serious deficit, which is unlikely to meet the interests of the peoples of our "
-        "two countries, as well as the entire globe, because we are talking about overall strategic stability.",
-        "language": "en",
-        "treaties": ["new-start"],
-    },
-]
+def day_and_precision(text: str, precision: str) -> tuple[str, str]:
+    when = PreciseDate.parse(text, precision)
+    return when.value.isoformat(), str(when.precision)
 
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def language_of(alias: str) -> str:
-    if re.search(r"[\u0400-\u04ff]", alias):
-        return "ru"
-    if re.search(r"[\u0600-\u06ff]", alias):
-        return "fa"
-    if alias.startswith("Accord de"):
-        return "fr"
-    return "en"
+class Parties:
+    """The record's parties, and the research's names for them."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+        self.by_slug = {row["slug"]: row for row in rows}
+        self.by_iso = {row["iso_code"]: row for row in rows if row["iso_code"]}
+        self.names: dict[str, str] = {row["name"]: row["name"] for row in rows}
+
+    def learn(self, row: dict) -> None:
+        iso = ISO_ALIASES.get(row.get("iso_code") or "", row.get("iso_code") or "")
+        known = self.by_slug.get(row["slug"]) or (self.by_iso.get(iso) if iso else None)
+        if known is None:
+            known = {"name": row["name"], "short_name": row.get("short_name") or row["name"], "slug": row["slug"],
+                     "iso_code": iso, "is_organisation": bool(row.get("is_organisation"))}
+            self.rows.append(known)
+            self.by_slug[known["slug"]] = known
+            if iso:
+                self.by_iso[iso] = known
+        self.names[row["name"]] = known["name"]
+        self.names.setdefault(row.get("short_name") or row["name"], known["name"])
+
+    def name(self, text: str) -> str:
+        if text not in self.names:
+            # A party the research names only in passing: made known under its own name.
+            self.learn({"name": text, "short_name": text, "slug": slugify(text), "iso_code": ""})
+        return self.names[text]
 
 
-def build(reference: dict) -> dict:
-    treaties = []
-    for ref in reference["treaties"]:
-        short = ref["short_name"]
-        named = [PARTY_NAMES[p] for p in ref["parties"] if p in PARTY_NAMES]
-        notes = [p for p in ref["parties"] if p not in PARTY_NAMES and p != "multilateral"]
-        notes += [note for _, note in named if note]
-        provisions = ref["provisions"]
-        inf_suspensions = iter(INF_SUSPENSIONS)
-        events, seen = [], Counter()
-        for event in ref["events"] + ADDED_EVENTS.get(short, []):
-            key = (short, event["date"], event["kind"])
-            if short == "INF Treaty" and event["kind"] == "suspended":
-                parties = (next(inf_suspensions),)
-            else:
-                parties = ACTORS.get(key) or ACTORS_BY_ORDER.get(key, ())
-            seen[key] += 1
-            events.append(
-                {
-                    "key": f"{event['kind'].replace('_', '-')}-{event['date']}"
-                    + (f"-{seen[key]}" if seen[key] > 1 else ""),
-                    **event,
-                    "parties": list(parties),
-                    "extension_years": EXTENSION_YEARS.get((short, event["date"])),
-                    "date_note": DATE_NOTES.get(key, ""),
-                }
-            )
-        treaties.append(
-            {
-                "slug": slugify(short.removesuffix(" Treaty")) if short != "Open Skies Treaty" else "open-skies",
-                "short_name": short,
-                "name": ref["name"],
-                "category": next(code for word, code in CATEGORIES if word in ref["category"]),
-                "subject": ref["category"],
-                "kind": ref["kind"],
-                "parties": [name for name, _ in named],
-                "parties_note": " ".join(notes),
-                "summary": ref["summary"],
-                "aliases": [{"name": a, "language": language_of(a)} for a in ref["aliases"]],
-                "provisions": {
-                    "term_years": provisions["term_years"],
-                    "lapses_at_term_end": LAPSES_AT_TERM_END.get(short, True),
-                    "extension_times": provisions["extension_times"],
-                    "extension_max_years": provisions["extension_max_years"],
-                    "withdrawal_notice_months": provisions["withdrawal_notice_months"],
-                    "withdrawal_notice_days": None
-                    if short in NOTICE_DAYS_DROPPED
-                    else provisions["withdrawal_notice_days"],
-                    "duration_text": provisions["duration"] or "",
-                    "extension_text": provisions["extension"] or "",
-                    "withdrawal_text": provisions["withdrawal_notice"] or "",
-                    "sources": provisions["provision_sources"],
-                },
-                "events": events,
-            }
-        )
+def sourced(fact: dict) -> dict:
+    source = fact.get("source") or {}
+    return {"source_url": source.get("url", ""), "source_publisher": source.get("publisher", ""),
+            "source_kind": source.get("kind", "")}
+
+
+def editor_note(fact: dict) -> str:
+    confidence = fact.get("confidence") or "high"
+    return "" if confidence == "high" else f"Research confidence: {confidence}."
+
+
+def corrected_kind(slug: str, fact: dict) -> str:
+    date, _ = day_and_precision(fact["date"], fact["precision"])
+    return KIND_CORRECTIONS.get((slug, fact["kind"], date), fact["kind"])
+
+
+def event_row(fact: dict, parties: Parties, key: str) -> dict:
+    date, precision = day_and_precision(fact["date"], fact["precision"])
+    return {"key": key, "kind": fact["kind"], "date": date, "precision": precision,
+            "description": fact["description"], **sourced(fact), "parties": [parties.name(p) for p in fact["parties"]],
+            "extension_years": None, "date_note": fact.get("date_note", ""), "editor_note": editor_note(fact)}
+
+
+PARTICIPATION = [  # participation field -> event kind and what it says
+    ("signed", "signed", "signed"), ("consent", "ratified", "deposited its instrument ({kind})"),
+    ("effective", "joined", "bound from this day"), ("suspended", "suspended", "suspended its participation"),
+    ("resumed", "resumed", "resumed its participation"),
+    ("withdrawal_notified", "withdrawal_notice", "gave notice of withdrawal"),
+    ("withdrawal_effective", "withdrawn", "withdrawal took effect"),
+]
+
+
+def participation_events(treaty: dict, parties: Parties, entry_into_force: str | None) -> list[dict]:
+    facts = []
+    for row in treaty.get("participation", []):
+        party = parties.name(row["party"])
+        for field, kind, words in PARTICIPATION:
+            if not row.get(field):
+                continue
+            if kind == "joined" and (not entry_into_force or row[field] <= entry_into_force
+                                     or row[field] == row.get("consent")):
+                continue  # bound when the treaty entered into force, or on deposit: nothing to add
+            facts.append({"kind": kind, "date": row[field], "precision": "day", "parties": [party],
+                          "description": f"{party}: " + words.format(kind=row.get("consent_kind") or "consent"),
+                          "source": row["source"], "confidence": row.get("confidence", "high")})
+    return facts
+
+
+def unique_key(kind: str, date: str, parties: list[str], taken: set[str]) -> str:
+    key = f"{kind.replace('_', '-')}-{date}"
+    if key in taken and parties:
+        key = f"{key}-{slugify(parties[0])}"
+    base, n = key, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    taken.add(key)
+    return key
+
+
+def merge_events(old: list[dict], facts: list[dict], parties: Parties, counts: Counter) -> list[dict]:
+    """The record's events with the research's sources where both date the same thing, and the research's new
+    events; an event whose only source is denied is dropped."""
+    events, taken, used = [], set(), set()
+    # An extension's years drive the derived expiry; where the research does not give them, the fact is kept
+    # as a decision rather than read as an extension without end.
+    facts = [{**f, "kind": "decision"} if f["kind"] == "extended" and not _YEARS.search(f["description"]) else f
+             for f in facts]
+    for event in old:
+        match = next((i for i, f in enumerate(facts) if i not in used and f["kind"] == event["kind"]
+                      and day_and_precision(f["date"], f["precision"]) == (event["date"], event["precision"])
+                      and {parties.name(p) for p in f["parties"]} == set(event["parties"])
+                      and not is_denied((f.get("source") or {}).get("url", ""))), None)
+        if match is not None:
+            used.add(match)
+            event = {**event, **sourced(facts[match]), "editor_note": editor_note(facts[match])}
+            counts["events sourced anew"] += 1
+        elif is_denied(event["source_url"]):
+            counts["events dropped (denied source)"] += 1
+            continue
+        else:
+            event = {"source_publisher": host(event["source_url"]), "source_kind": source_kind(event["source_url"]),
+                     "editor_note": "", **event}
+        taken.add(event["key"])
+        events.append(event)
+    for i, fact in enumerate(facts):
+        if i in used or is_denied((fact.get("source") or {}).get("url", "")):
+            continue
+        date, precision = day_and_precision(fact["date"], fact["precision"])
+        named = [parties.name(p) for p in fact["parties"]]
+        if any(e["kind"] == fact["kind"] and e["date"] == date and set(e["parties"]) >= set(named) for e in events):
+            continue  # the same thing, already recorded (a party's date and the treaty's event)
+        row = event_row(fact, parties, unique_key(fact["kind"], date, named, taken))
+        if row["kind"] == "extended":
+            row["extension_years"] = int(_YEARS.search(fact["description"]).group(1))
+        events.append(row)
+        counts["events added"] += 1
+    return sorted(events, key=lambda e: (e["date"], e["key"]))
+
+
+def deadline_rows(slug: str, treaty: dict, parties: Parties, taken: set[str]) -> list[dict]:
+    rows = []
+    for fact in ({**f, "kind": corrected_kind(slug, f)} for f in treaty.get("deadlines", [])):
+        if is_denied((fact.get("source") or {}).get("url", "")):
+            continue
+        date, precision = day_and_precision(fact["date"], fact["precision"])
+        named = [parties.name(p) for p in fact.get("parties", [])]
+        rows.append({"key": unique_key(fact["kind"], date, named, taken), "kind": fact["kind"], "date": date,
+                     "precision": precision, "description": fact["description"], **sourced(fact),
+                     "parties": named, "date_note": fact.get("date_note", ""), "editor_note": editor_note(fact)})
+    return rows
+
+
+def checked_against(events: list[dict], deadlines: list[dict]) -> str:
+    order = ["treaty_text", "depositary", "official", "intergovernmental", "expert", "press"]
+    publishers: dict[str, str] = {}
+    for fact in events + deadlines:
+        if fact.get("source_publisher"):
+            publishers.setdefault(fact["source_publisher"], fact.get("source_kind") or "press")
+    best = sorted(publishers, key=lambda p: order.index(publishers[p]) if publishers[p] in order else 9)[:4]
+    return ("Checked against " + ", ".join(best) + ".") if best else ""
+
+
+def new_treaty(fact: dict, parties: Parties) -> dict:
+    provisions = fact.get("provisions") or {}
+    has_typed_expiry = any(corrected_kind(fact["slug"], d) == "expiry" for d in fact.get("deadlines", []))
+    source = (provisions.get("source") or {}).get("url", "")
+    members = [parties.name(p["party"]) for p in fact.get("participation", [])] if fact["kind"] == "bilateral" else []
     return {
-        "as_of": reference["as_of"],
-        "parties": [
-            {"name": n, "short_name": s, "slug": slug, "iso_code": code, "is_organisation": org}
-            for n, s, slug, code, org in PARTIES
-        ],
-        "treaties": treaties,
-        "statements": STATEMENTS,
+        "slug": fact["slug"], "short_name": fact["short_name"], "name": fact["name"],
+        "category": fact["category"], "subject": "", "kind": fact["kind"], "parties": members,
+        "parties_note": f"Depositary: {fact['depositary']}." if fact.get("depositary") else "",
+        "summary": fact["summary"], "aliases": fact.get("aliases", []),
+        "provisions": {
+            # A typed expiry is sourced as such; a term would derive a second one.
+            "term_years": None if has_typed_expiry else provisions.get("term_years"),
+            "lapses_at_term_end": True, "extension_times": None, "extension_max_years": None,
+            "withdrawal_notice_months": provisions.get("withdrawal_notice_months"),
+            "withdrawal_notice_days": None if provisions.get("withdrawal_notice_months")
+            else provisions.get("withdrawal_notice_days"),
+            "consent_effect_days": provisions.get("consent_takes_effect_days"),
+            "duration_text": provisions.get("text", ""), "extension_text": "", "withdrawal_text": "",
+            "sources": [source] if source and not is_denied(source) else [],
+        },
+        "events": [],
     }
 
 
+def build() -> dict:
+    record = json.loads(TARGET.read_text(encoding="utf-8"))
+    parties = Parties(record["parties"])
+    treaties = {t["slug"]: t for t in record["treaties"]}
+    statements = {s["url"]: s for s in record["statements"]}
+    counts: Counter = Counter()
+    seen: set[str] = set()
+    for path in sorted(FACTS.glob("*.json")):
+        research = json.loads(path.read_text(encoding="utf-8"))
+        for row in research.get("parties", []):
+            parties.learn(row)
+        for fact in research["treaties"]:
+            slug = SLUGS.get(fact["slug"], fact["slug"])
+            treaty = treaties.get(slug)
+            if treaty is None:
+                treaty = treaties[slug] = new_treaty({**fact, "slug": slug}, parties)
+                counts["treaties added"] += 1
+            else:
+                treaty["summary"] = fact.get("summary") or treaty["summary"]
+                treaty["provisions"].setdefault("consent_effect_days", None)
+                provisions = fact.get("provisions") or {}
+                if provisions.get("consent_takes_effect_days"):
+                    treaty["provisions"]["consent_effect_days"] = provisions["consent_takes_effect_days"]
+                treaty["provisions"]["sources"] = [u for u in treaty["provisions"]["sources"] if not is_denied(u)]
+                source = (provisions.get("source") or {}).get("url", "")
+                if source and not is_denied(source) and source not in treaty["provisions"]["sources"]:
+                    treaty["provisions"]["sources"].insert(0, source)
+                known = {a["name"] for a in treaty["aliases"]}
+                treaty["aliases"] += [a for a in fact.get("aliases", []) if a["name"] not in known]
+                counts["treaties sourced anew"] += 1
+            facts = [{**f, "kind": corrected_kind(slug, f)} for f in fact["events"]]
+            entry = next((e["date"] for e in facts if e["kind"] == "entered_into_force"), None)
+            facts += participation_events(fact, parties, entry)
+            treaty["events"] = merge_events(treaty["events"], facts, parties, counts)
+            # Typed deadlines come from the research alone: the first file that names a treaty replaces the
+            # record's, later files add theirs.
+            kept = treaty.get("deadlines", []) if slug in seen else []
+            treaty["deadlines"] = kept + deadline_rows(slug, fact, parties, {d["key"] for d in kept})
+            if slug in NO_TERM:
+                treaty["provisions"]["term_years"] = None
+            treaty["checked_on"] = research["checked_on"]
+            treaty["checked_against"] = checked_against(treaty["events"], treaty["deadlines"])
+            notes = [treaty.get("editor_note", "") if slug in seen else "", fact.get("editor_note", "")]
+            treaty["editor_note"] = "\n".join(n for n in notes if n)
+            seen.add(slug)
+            counts["deadlines"] += len(treaty["deadlines"])
+        for fact in research["statements"]:
+            slugs = [SLUGS.get(s, s) for s in fact["treaties"] if SLUGS.get(s, s) in treaties]
+            if is_denied(fact["url"]) or not slugs or not fact.get("quote_checked"):
+                counts["statements left out"] += 1
+                continue
+            date, precision = day_and_precision(fact["date"], fact["precision"])
+            statements[fact["url"]] = {
+                "title": fact["title"], "outlet": fact["outlet"], "url": fact["url"], "date": date,
+                "precision": precision, "date_note": fact.get("date_note", ""), "speaker": fact.get("speaker", ""),
+                "speaker_role": fact.get("speaker_role", ""), "voice": fact.get("voice", ""),
+                "quote": fact["quote"], "language": fact.get("language", "en"), "treaties": slugs,
+            }
+    for treaty in treaties.values():
+        for name in ("checked_on", "checked_against", "editor_note"):
+            treaty.setdefault(name, None if name == "checked_on" else "")
+        treaty.setdefault("deadlines", [])
+        for event in treaty["events"]:
+            event.setdefault("source_publisher", host(event["source_url"]))
+            event.setdefault("source_kind", source_kind(event["source_url"]))
+            event.setdefault("editor_note", "")
+    for statement in statements.values():
+        statement.setdefault("voice", "russian_official" if statement["outlet"] == "TASS" else "")
+    record.update(as_of=max(t["checked_on"] or "" for t in treaties.values()) or record["as_of"],
+                  parties=parties.rows, treaties=list(treaties.values()), statements=list(statements.values()))
+    print(dict(sorted(counts.items())), file=sys.stderr)
+    return record
+
+
 if __name__ == "__main__":
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE
-    dataset = build(json.loads(source.read_text(encoding="utf-8")))
-    TARGET.write_text(json.dumps(dataset, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}: {len(dataset['treaties'])} treaties, "
-          f"{sum(len(t['events']) for t in dataset['treaties'])} events, {len(dataset['statements'])} statements")
+    TARGET.write_text(json.dumps(build(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {TARGET.relative_to(ROOT)}", file=sys.stderr)

@@ -13,10 +13,12 @@ from pathlib import Path
 from django.db import transaction
 
 from .derived import deadlines_refresh
-from .models import Party, Statement, Treaty, TreatyAlias, TreatyEvent
+from .models import Deadline, Party, Statement, Treaty, TreatyAlias, TreatyEvent
 
 DATASET = Path(__file__).resolve().parent / "data" / "reference.json"
 
+
+SOURCED = ("source_publisher", "source_kind", "editor_note")
 
 # The history reason this loader writes; a record whose latest change has another reason was
 # edited since (in the admin, by an import) and the loader leaves it as the editor left it.
@@ -84,7 +86,8 @@ def load_reference_data(path: Path = DATASET) -> Counter:
                 counts, "treaties", Treaty, {"slug": row["slug"]},
                 {
                     **{k: row[k] for k in ("short_name", "name", "category", "subject", "kind", "parties_note",
-                                           "summary")},
+                                           "summary", "checked_against", "editor_note")},
+                    "checked_on": dt.date.fromisoformat(row["checked_on"]) if row["checked_on"] else None,
                     **provisions,
                 },
             )
@@ -101,7 +104,7 @@ def load_reference_data(path: Path = DATASET) -> Counter:
                 {
                     "date": dt.date.fromisoformat(event["date"]),
                     **{k: event[k] for k in ("kind", "precision", "description", "source_url", "extension_years",
-                                             "date_note")},
+                                             "date_note", *SOURCED)},
                 },
             ).links("parties", [parties[name] for name in event["parties"]]).done()
         # An event the dataset no longer has was removed or re-dated there; events that
@@ -114,12 +117,22 @@ def load_reference_data(path: Path = DATASET) -> Counter:
         for event in dropped:
             event._change_reason = REASON
             event.delete()
+        for deadline in row["deadlines"]:
+            _Sync(
+                counts, "deadlines", Deadline, {"treaty": treaty, "key": deadline["key"]},
+                {
+                    "date": dt.date.fromisoformat(deadline["date"]),
+                    **{k: deadline[k] for k in ("kind", "precision", "description", "source_url", "date_note",
+                                                *SOURCED)},
+                },
+            ).links("parties", [parties[name] for name in deadline["parties"]]).done()
         refresh = deadlines_refresh(treaty=treaty)
         counts["derived deadlines created"] += len(refresh.created)
         counts["derived deadlines updated"] += len(refresh.moved)
 
     for row in dataset["statements"]:
-        fields = ("title", "outlet", "precision", "date_note", "speaker", "speaker_role", "quote", "language")
+        fields = ("title", "outlet", "precision", "date_note", "speaker", "speaker_role", "quote", "language",
+                  "voice")
         _Sync(
             counts, "statements", Statement, {"url": row["url"]},
             {"date": dt.date.fromisoformat(row["date"]), **{k: row[k] for k in fields}},

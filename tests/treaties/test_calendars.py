@@ -38,7 +38,7 @@ def test_a_month_precision_deadline_says_so_and_spans_its_month(reference_data, 
 
 def test_uids_are_stable_so_a_moved_deadline_replaces_its_event(reference_data, client):
     before = events(calendar(client, "/calendar.ics"))["New START: expiry"]
-    deadline = Deadline.objects.get(treaty__slug="new-start", kind="expiry")
+    deadline = Deadline.objects.get(treaty__slug="new-start", kind="expiry", superseded_by=None)
     deadline.date = dt.date(2026, 2, 4)
     deadline.save()
     after = events(calendar(client, "/calendar.ics"))["New START: expiry"]

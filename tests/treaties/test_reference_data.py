@@ -4,9 +4,10 @@ import json
 
 from django.core.management import call_command
 
-from treaties.models import Deadline, Party, Statement, Treaty, TreatyAlias, TreatyEvent
+from treaties.models import Deadline, Party, SourceKind, Statement, Treaty, TreatyAlias, TreatyEvent
 from treaties.precision import PreciseDate
 from treaties.reference_data import DATASET, load_reference_data
+from treaties.sources import is_denied
 
 MODELS = [Party, Treaty, TreatyAlias, TreatyEvent, Deadline, Statement]
 
@@ -24,11 +25,58 @@ def test_loading_twice_gives_the_same_rows(db):
                 second_run[label]]
 
 
-def test_it_ships_the_eighteen_treaties_and_every_checked_event(reference_data):
-    assert Treaty.objects.count() == 18
-    # 101 checked events, plus the UNFCCC's entry into force from a public source.
-    assert TreatyEvent.objects.count() == 102
-    assert TreatyEvent.objects.exclude(source_url="").count() == 102
+TODAY = "2026-11-30"
+
+
+def shipped() -> dict:
+    return json.loads(DATASET.read_text(encoding="utf-8"))
+
+
+def test_the_record_ships_sixty_treaties_and_what_falls_due_next(reference_data):
+    assert Treaty.objects.count() >= 60
+    upcoming = Deadline.objects.filter(date__gt=dt.date(2026, 11, 30), superseded_on__isnull=True)
+    assert upcoming.count() >= 25
+    assert all(d.source_url and d.source_kind for d in upcoming if not d.is_derived)
+
+
+def test_every_shipped_fact_has_a_source_with_its_kind_and_none_from_a_denied_host():
+    facts = [(t["slug"], f) for t in shipped()["treaties"] for f in t["events"] + t["deadlines"]]
+    assert facts
+    assert [(slug, f["key"]) for slug, f in facts if not f["source_url"] or f["source_kind"] not in SourceKind] == []
+    assert [(slug, f["source_url"]) for slug, f in facts if is_denied(f["source_url"])] == []
+    sources = [u for t in shipped()["treaties"] for u in t["provisions"]["sources"]]
+    sources += [s["url"] for s in shipped()["statements"]]
+    assert [u for u in sources if is_denied(u)] == []
+
+
+def test_the_denylist_catches_mirrors_and_aggregators():
+    assert is_denied("https://en.wikipedia.org/wiki/New_START")
+    assert is_denied("https://secure.wikimedia.org/wikipedia/en/wiki/START")
+    assert is_denied("https://news.mail.ru/incident/69363979/")
+    assert not is_denied("https://treaties.un.org/Pages/ViewDetails.aspx")
+    assert not is_denied("https://tass.com/politics/1608067")
+
+
+def test_statements_come_from_every_side_on_many_treaties():
+    statements = shipped()["statements"]
+    assert len(statements) >= 40
+    assert len({s["voice"] for s in statements if s["voice"]}) >= 4
+    assert len({slug for s in statements for slug in s["treaties"]}) >= 10
+    assert any(s["url"] == "https://tass.com/politics/1608067" and s["speaker"] == "Grigory Mashkov"
+               for s in statements)
+
+
+def test_no_editors_note_reaches_a_public_page(reference_data, client):
+    notes = [n for n in Treaty.objects.values_list("editor_note", flat=True) if n]
+    notes += [n for n in TreatyEvent.objects.values_list("editor_note", flat=True) if n]
+    notes += [n for n in Deadline.objects.values_list("editor_note", flat=True) if n]
+    assert notes, "the shipped data has editors' notes to hide"
+    pages = ["/", "/treaties/", "/statements/", "/timeline/", "/api/treaties/?page_size=200", "/treaties.csv",
+             "/calendar.ics"] + [f"/treaties/{slug}/" for slug in Treaty.objects.values_list("slug", flat=True)]
+    for url in pages:
+        body = client.get(url).content.decode()
+        leaked = [n for n in notes if len(n) > 20 and n in body]
+        assert leaked == [], url
 
 
 def test_every_shipped_date_carries_a_precision_and_a_source(reference_data):
@@ -39,7 +87,7 @@ def test_every_shipped_date_carries_a_precision_and_a_source(reference_data):
 
 
 def test_new_starts_expiry_is_derived_from_entry_into_force_term_and_extension(reference_data):
-    expiry = Deadline.objects.get(treaty__slug="new-start", kind="expiry")
+    expiry = Deadline.objects.get(treaty__slug="new-start", kind="expiry", superseded_by__isnull=True)
     assert expiry.when == PreciseDate.parse("2026-02-05")
     assert expiry.rule == "term"
     assert expiry.derived_from.kind == "extended"
@@ -73,7 +121,7 @@ def test_an_edited_dataset_updates_records_in_place(reference_data, tmp_path):
 
     assert counts() == before
     assert Treaty.objects.get(slug="new-start").summary == "Edited summary."
-    assert Deadline.objects.get(treaty__slug="new-start", kind="expiry").when == PreciseDate.parse("2025-02-05")
+    assert Deadline.objects.get(treaty__slug="new-start", kind="expiry", superseded_by__isnull=True).when == PreciseDate.parse("2025-02-05")
     assert result["treaties updated"] == 1
     assert result["derived deadlines updated"] == 1
 

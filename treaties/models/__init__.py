@@ -2,12 +2,12 @@
 
 from .dated import Dated
 from .events import Deadline, TreatyEvent
-from .kinds import Category, DeadlineKind, DeadlineRule, EventKind, TreatyKind
+from .kinds import Category, DeadlineKind, DeadlineRule, EventKind, SourceKind, TreatyKind, Voice
 from .parties import Party
 from .statements import Statement
 from .treaty import Treaty, TreatyAlias, TreatyQuerySet
 
 __all__ = [
     "Category", "Dated", "Deadline", "DeadlineKind", "DeadlineRule", "EventKind", "Party", "Statement", "Treaty",
-    "TreatyAlias", "TreatyEvent", "TreatyKind", "TreatyQuerySet",
+    "TreatyAlias", "TreatyEvent", "TreatyKind", "TreatyQuerySet", "SourceKind", "Voice",
 ]

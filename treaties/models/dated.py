@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..precision import PreciseDate, Precision
+from .kinds import SourceKind
 
 
 def web_link_constraint(name: str, field: str) -> models.CheckConstraint:
@@ -29,6 +30,21 @@ def precision_constraint(name: str, field: str = "date") -> models.CheckConstrai
         violation_error_message="A month-precision date must be the 1st of its month, "
         "a year-precision date 1 January.",
     )
+
+
+class Sourced(models.Model):
+    """Who vouches for a fact, and for editors only, what is left to check."""
+
+    source_publisher = models.CharField(
+        max_length=200, blank=True, help_text='Who published the source: "United Nations Treaty Collection", "TASS".'
+    )
+    source_kind = models.CharField(max_length=20, choices=SourceKind.choices, blank=True)
+    editor_note = models.TextField(
+        blank=True, help_text="For editors only, never shown to readers: what was not verified, what to check."
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Dated(models.Model):

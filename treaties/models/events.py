@@ -7,19 +7,19 @@ from simple_history.models import HistoricalRecords
 
 from .. import rules
 from ..precision import Precision
-from .dated import Dated, precision_constraint, web_link_constraint
-from .kinds import DeadlineKind, DeadlineRule, EventKind
+from .dated import Dated, Sourced, precision_constraint, web_link_constraint
+from .kinds import DeadlineKind, DeadlineRule, EventKind, TreatyKind
 from .parties import Party
 
 
-class TreatyEvent(Dated):
+class TreatyEvent(Dated, Sourced):
     treaty = models.ForeignKey("treaties.Treaty", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     parties = models.ManyToManyField(
         Party, blank=True, related_name="events", help_text="Who acted, where someone did."
     )
     description = models.TextField()
-    source_url = models.URLField(max_length=500)
+    source_url = models.URLField(max_length=1000)
     extension_years = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -62,20 +62,22 @@ class TreatyEvent(Dated):
         self._check_order_against_signature()
 
     def _check_order_against_signature(self):
-        # Entry into force cannot come before signature: a typo here would
-        # shift every derived deadline, so catch it at entry.
+        # Entry into force cannot come before signature: a typo here would shift every derived deadline, so
+        # catch it at entry.
         if self.kind not in (EventKind.ENTERED_INTO_FORCE, EventKind.SIGNED) or not self.treaty_id:
             return
-        if self.precision != Precision.DAY or not self.date:
-            return
-        other_kind = EventKind.SIGNED if self.kind == EventKind.ENTERED_INTO_FORCE else EventKind.ENTERED_INTO_FORCE
-        others = TreatyEvent.objects.filter(treaty_id=self.treaty_id, kind=other_kind, precision=Precision.DAY)
-        if self.pk:
-            others = others.exclude(pk=self.pk)
+        if self.precision != Precision.DAY or not self.date or self.treaty.kind != TreatyKind.BILATERAL:
+            return  # a multilateral treaty is signed by states joining it long after it entered into force
+        others = TreatyEvent.objects.filter(
+            treaty_id=self.treaty_id, precision=Precision.DAY, kind__in=[EventKind.SIGNED, EventKind.ENTERED_INTO_FORCE]
+        ).exclude(pk=self.pk).order_by("date")
         if self.kind == EventKind.ENTERED_INTO_FORCE:
-            clash = others.filter(date__gt=self.date).order_by("date").first()
+            first_signature = others.filter(kind=EventKind.SIGNED).first()
+            clash = first_signature if first_signature and first_signature.date > self.date else None
         else:
-            clash = others.filter(date__lt=self.date).order_by("date").first()
+            entry = others.filter(kind=EventKind.ENTERED_INTO_FORCE).first()
+            signed_before = others.filter(kind=EventKind.SIGNED, date__lte=entry.date).exists() if entry else True
+            clash = entry if entry and entry.date < self.date and not signed_before else None
         if clash:
             raise ValidationError(
                 {"date": f"Entry into force cannot come before signature; the treaty has "
@@ -83,12 +85,12 @@ class TreatyEvent(Dated):
             )
 
 
-class Deadline(Dated):
+class Deadline(Dated, Sourced):
     treaty = models.ForeignKey("treaties.Treaty", on_delete=models.CASCADE, related_name="deadlines")
     kind = models.CharField(max_length=24, choices=DeadlineKind.choices)
     parties = models.ManyToManyField(Party, blank=True, related_name="deadlines")
     description = models.TextField(blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=1000, blank=True)
     rule = models.CharField(max_length=12, choices=DeadlineRule.choices, blank=True, default="", editable=False)
     derived_from = models.ForeignKey(
         TreatyEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="derived_deadlines",

@@ -10,6 +10,9 @@ class Category(models.TextChoices):
     SPACE = "space", "Space"
     ENVIRONMENT = "environment", "Environment"
     HUMANITARIAN = "humanitarian", "Humanitarian"
+    HEALTH = "health", "Health"
+    OCEANS = "oceans", "Oceans"
+    WATER = "water", "Water and boundaries"
     TRADE = "trade", "Trade"
     OTHER = "other", "Other"
 
@@ -54,6 +57,28 @@ class DeadlineKind(models.TextChoices):
     PHASE_DOWN_STEP = "phase_down_step", "Phase-down step"
     REVIEW_CLAUSE = "review_clause", "Review due"
     OTHER = "other", "Other"
+
+
+class SourceKind(models.TextChoices):
+    """What vouches for a date, best first: a researcher cites the treaty or its depositary before a wire."""
+
+    TREATY_TEXT = "treaty_text", "Treaty text"
+    DEPOSITARY = "depositary", "Depositary"
+    OFFICIAL = "official", "Official"
+    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental body"
+    PRESS = "press", "Press"
+    EXPERT = "expert", "Expert body"
+
+
+class Voice(models.TextChoices):
+    """Who is speaking in a statement, so that readers hear every side."""
+
+    RUSSIAN_OFFICIAL = "russian_official", "Russian official"
+    US_OFFICIAL = "us_official", "US official"
+    UN = "un", "United Nations"
+    OTHER_GOVERNMENT = "other_government", "Other government"
+    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental body"
+    EXPERT = "expert", "Independent expert"
 
 
 class DeadlineRule(models.TextChoices):

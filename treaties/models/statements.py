@@ -2,6 +2,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .dated import Dated, precision_constraint, web_link_constraint
+from .kinds import Voice
 from .treaty import Treaty
 
 
@@ -14,6 +15,7 @@ class Statement(Dated):
     quote = models.TextField(blank=True, help_text="A quote or a short summary of what was said.")
     full_text = models.TextField(blank=True)
     language = models.CharField(max_length=8, blank=True)
+    voice = models.CharField(max_length=20, choices=Voice.choices, blank=True, help_text="Who is speaking.")
     treaties = models.ManyToManyField(Treaty, blank=True, related_name="statements")
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when a feed brings the statement (`feeds`): the keys that make the same story one statement.

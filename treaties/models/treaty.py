@@ -71,6 +71,14 @@ class Treaty(models.Model):
     status_as_of = models.DateField(null=True, blank=True, editable=False)
     status_detail = models.JSONField(default=dict, blank=True, editable=False)
 
+    checked_on = models.DateField(
+        null=True, blank=True, help_text="When every date of this treaty was last checked against its sources."
+    )
+    checked_against = models.TextField(blank=True, help_text="What it was checked against, for readers.")
+    editor_note = models.TextField(
+        blank=True, help_text="For editors only, never shown to readers: what was not verified, what to check."
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

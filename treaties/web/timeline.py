@@ -21,6 +21,7 @@ class Entry:
     label: str = ""
     description: str = ""
     source_url: str = ""
+    source: str = ""  # who published it, and what kind of source it is: "TASS (press)"
     parties: tuple[str, ...] = ()
     note: str = ""
     future: bool = False
@@ -34,11 +35,11 @@ def treaty_timeline(events, deadlines, lifespan: list[Span], on: dt.date, moved=
     moved = moved or {}
     entries = [
         Entry("event", e.when, e.get_kind_display(), e.description, e.source_url,
-              tuple(p.display_name for p in e.parties.all()), e.date_note, not e.when.has_happened(on))
+              _source(e), tuple(p.display_name for p in e.parties.all()), e.date_note, not e.when.has_happened(on))
         for e in events
     ] + [
         Entry("deadline", d.when, d.get_kind_display(), d.description, d.source_url,
-              tuple(p.display_name for p in d.parties.all()), d.date_note, not d.when.has_happened(on),
+              _source(d), tuple(p.display_name for p in d.parties.all()), d.date_note, not d.when.has_happened(on),
               countdown="" if d.pk in moved else countdown(d.when, on), derived=d.is_derived,
               moved=moved.get(d.pk, ""))
         for d in deadlines
@@ -51,6 +52,11 @@ def treaty_timeline(events, deadlines, lifespan: list[Span], on: dt.date, moved=
     position = next((i for i, e in enumerate(entries) if e.when.earliest > on), len(entries))
     entries.insert(position, Entry("today", PreciseDate(on), "Today" if on == timezone.localdate() else "As of"))
     return entries
+
+
+def _source(fact) -> str:
+    publisher = fact.source_publisher or "Source"
+    return f"{publisher} ({fact.get_source_kind_display().lower()})" if fact.source_kind else publisher
 
 
 # Chart geometry, in SVG user units.
