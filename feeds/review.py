@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from treaties.derived import statuses_refresh
+from treaties.derived import record_changed
 from treaties.models import Deadline
 from treaties.signals import statements_linked_on_commit
 
@@ -63,7 +63,7 @@ def deadline_suggestion_accept(*, suggestion_id: int, user: AbstractBaseUser) ->
     )
     suggestion.deadline = deadline
     suggestion.save(update_fields=["deadline"])
-    statuses_refresh(treaty_ids=[suggestion.treaty_id])
+    record_changed(treaty_ids=[suggestion.treaty_id])
     return deadline
 
 

@@ -57,6 +57,9 @@ KIND_CORRECTIONS = {  # (slug, kind, date) -> kind
     ("us-canada-123", "expiry", "2030-01-01"): "extension_decision",  # rolling five-year extensions follow
     ("us-australia-123", "expiry", "2040-12-22"): "extension_decision",  # rolling five-year extensions follow
 }
+EVENT_KEYS = ["key", "kind", "date", "precision", "description", "source_url", "source_publisher", "source_kind",
+              "parties", "extension_years", "date_note", "editor_note"]
+DEADLINE_KEYS = [k for k in EVENT_KEYS if k != "extension_years"]
 NO_TERM = {"ttbt", "pnet", "us-euratom-123"}  # in force for successive periods unless a party ends it
 
 
@@ -257,8 +260,9 @@ def build() -> dict:
     statements = {s["url"]: s for s in record["statements"]}
     counts: Counter = Counter()
     seen: set[str] = set()
-    for path in sorted(FACTS.glob("*.json")):
-        research = json.loads(path.read_text(encoding="utf-8"))
+    files = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(FACTS.glob("*.json"))]
+    # Files of whole treaties first; then files that only add facts to treaties named there (no "kind").
+    for research in sorted(files, key=lambda f: not all("kind" in t for t in f["treaties"])):
         for row in research.get("parties", []):
             parties.learn(row)
         for fact in research["treaties"]:
@@ -316,6 +320,9 @@ def build() -> dict:
             event.setdefault("source_publisher", host(event["source_url"]))
             event.setdefault("source_kind", source_kind(event["source_url"]))
             event.setdefault("editor_note", "")
+        # One order of keys, so that a rebuild with nothing new writes the same file.
+        treaty["events"] = [{k: e[k] for k in EVENT_KEYS} for e in treaty["events"]]
+        treaty["deadlines"] = [{k: d[k] for k in DEADLINE_KEYS} for d in treaty["deadlines"]]
     for statement in statements.values():
         statement.setdefault("voice", "russian_official" if statement["outlet"] == "TASS" else "")
     record.update(as_of=max(t["checked_on"] or "" for t in treaties.values()) or record["as_of"],

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Deadline, DeadlineRule, Treaty
@@ -71,6 +72,21 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
     stale.delete()
     statuses_refresh(treaty_ids=[treaty.pk])
     return result
+
+
+@transaction.atomic
+def record_changed(*, treaty_ids=(), party_ids=()) -> int:
+    """The one call every writer makes after changing the record (admin, imports of every kind, the reference
+    data, feeds' accepted suggestions, a shell): re-derive the deadlines of the treaties concerned and store
+    their status again, in the writer's transaction. A party's change concerns every treaty that names it,
+    because statuses name parties. Returns how many treaties' derived deadlines changed."""
+    ids = set(treaty_ids)
+    if party_ids:
+        ids |= set(Treaty.objects.filter(
+            Q(parties__in=party_ids) | Q(events__parties__in=party_ids) | Q(deadlines__parties__in=party_ids)
+        ).values_list("pk", flat=True))
+    changed = sum(deadlines_refresh(treaty=treaty).changed for treaty in Treaty.objects.filter(pk__in=ids))
+    return changed
 
 
 def _key(rule: str, derived_from, superseded_by) -> tuple:

@@ -91,7 +91,8 @@ def test_changing_an_event_on_its_own_page_moves_the_derived_expiry(editor_clien
     response = editor_client.post(url, data, follow=True)
 
     assert response.status_code == 200
-    assert Deadline.objects.get(treaty=new_start, kind="expiry", superseded_by=None).when == PreciseDate.parse("2024-02-05")
+    expiry = Deadline.objects.get(treaty=new_start, kind="expiry", superseded_by=None)
+    assert expiry.when == PreciseDate.parse("2024-02-05")
     assert "Expiry: 5 February 2026 → 5 February 2024" in response.content.decode()
 
 

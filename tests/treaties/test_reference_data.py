@@ -121,7 +121,8 @@ def test_an_edited_dataset_updates_records_in_place(reference_data, tmp_path):
 
     assert counts() == before
     assert Treaty.objects.get(slug="new-start").summary == "Edited summary."
-    assert Deadline.objects.get(treaty__slug="new-start", kind="expiry", superseded_by__isnull=True).when == PreciseDate.parse("2025-02-05")
+    expiry = Deadline.objects.get(treaty__slug="new-start", kind="expiry", superseded_by__isnull=True)
+    assert expiry.when == PreciseDate.parse("2025-02-05")
     assert result["treaties updated"] == 1
     assert result["derived deadlines updated"] == 1
 

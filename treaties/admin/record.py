@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..derived import deadlines_refresh
+from ..derived import deadlines_refresh, record_changed
 from ..models import Deadline, DeadlineRule, EventKind, Party, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
 from ..selectors import STATUS_FILTERS, not_past, treaties_named, treaties_with_status
@@ -60,8 +60,8 @@ class EventInline(admin.StackedInline):
     formset = EventFormSet
     extra = 0
     autocomplete_fields = ["parties"]
-    fields = [("kind", "date", "precision"), "parties", "description", "source_url", "extension_years",
-              "date_note", "key"]
+    fields = [("kind", "date", "precision"), "parties", "description",
+              ("source_url", "source_publisher", "source_kind"), "extension_years", "date_note", "editor_note", "key"]
 
 
 class EditorDeadlineInline(admin.TabularInline):
@@ -70,7 +70,8 @@ class EditorDeadlineInline(admin.TabularInline):
     verbose_name_plural = "deadlines entered by editors (ones no rule gives)"
     extra = 0
     autocomplete_fields = ["parties"]
-    fields = ["kind", "date", "precision", "parties", "description", "source_url", "key"]
+    fields = ["kind", "date", "precision", "parties", "description", "source_url", "source_publisher", "source_kind",
+              "editor_note", "key"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(rule=DeadlineRule.NONE)
@@ -118,6 +119,10 @@ class PartyAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "short_name", "iso_code", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_changed(party_ids=[obj.pk])  # statuses name parties: "suspended by Russia"
+
 
 @admin.register(Treaty)
 class TreatyAdmin(SimpleHistoryAdmin):
@@ -133,9 +138,10 @@ class TreatyAdmin(SimpleHistoryAdmin):
                            "summary", "official_text_url"]}),
         ("Provisions (the rules derive deadlines from these)", {"fields": [
             ("term_years", "lapses_at_term_end"), ("extension_times", "extension_max_years"),
-            ("withdrawal_notice_months", "withdrawal_notice_days"), "duration_text", "extension_text",
-            "withdrawal_text", "provision_sources",
+            ("withdrawal_notice_months", "withdrawal_notice_days"), "consent_effect_days", "duration_text",
+            "extension_text", "withdrawal_text", "provision_sources",
         ]}),
+        ("Checking (the note is for editors only)", {"fields": ["checked_on", "checked_against", "editor_note"]}),
     ]
 
     def get_queryset(self, request):

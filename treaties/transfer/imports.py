@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..derived import deadlines_refresh
+from ..derived import record_changed
 from ..models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
 from ..safe_html import clean_html
@@ -351,7 +351,9 @@ class _Plan:
     # Writing -------------------------------------------------------------------------------------------------
 
     def write(self, *, user, reason: str) -> None:
-        touched: set[Treaty] = set()
+        # Every kind but statements can change what is derived: a deadline a status, a party's name its words.
+        touched: set[int] = set()
+        parties: set[int] = set()
         for kind in KINDS:
             pending = self.pending[kind]
             if not pending:
@@ -373,11 +375,13 @@ class _Plan:
                 for start in range(0, len(objs), BATCH):
                     bulk_update_with_history(objs[start:start + BATCH], model, fields, batch_size=BATCH, **history)
             self._write_links(kind, [p for p in pending if p.links is not None])
-            if kind in ("treaties", "events"):
-                touched.update(p.obj if kind == "treaties" else p.obj.treaty for p in pending)
-        for treaty in sorted(touched, key=lambda t: t.slug):
-            refresh = deadlines_refresh(treaty=treaty)
-            self.report.deadlines_refreshed += refresh.changed
+            if kind == "treaties":
+                touched.update(p.obj.pk for p in pending)
+            elif kind == "parties":
+                parties.update(p.obj.pk for p in pending)
+            elif kind != "statements":
+                touched.update(p.obj.treaty_id for p in pending)
+        self.report.deadlines_refreshed += record_changed(treaty_ids=touched, party_ids=parties)
 
     def _write_links(self, kind: str, pending: list[_Pending]) -> None:
         if not pending:
