@@ -159,6 +159,7 @@ class ReminderDelivery(models.Model):
     lead_days = models.PositiveSmallIntegerField(default=0)
     armed_for = models.DateField(null=True, blank=True, help_text="The deadline's date when the row was made.")
     armed_precision = models.CharField(max_length=5, choices=Precision.choices, blank=True)
+    armed_until = models.DateField(null=True, blank=True, help_text="For a range: its last possible day.")
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     next_try_at = models.DateTimeField(help_text="When the scan next hands the row to a worker, if still unsent.")
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -198,7 +199,9 @@ class ReminderDelivery(models.Model):
 
     @property
     def armed_when(self) -> PreciseDate | None:
-        return PreciseDate(self.armed_for, self.armed_precision or Precision.DAY) if self.armed_for else None
+        if not self.armed_for:
+            return None
+        return PreciseDate(self.armed_for, self.armed_precision or Precision.DAY, self.armed_until)
 
 
 class Heartbeat(models.Model):

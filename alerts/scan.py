@@ -165,14 +165,14 @@ def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> int:
     covered = f"""EXISTS (SELECT 1 FROM {deliveries} c WHERE c.kind = 'deadline_changed'
         AND c.subscription_id = due.sid AND c.deadline_id = due.did AND c.status IN ('pending', 'sending'))"""
     select = f"""
-        SELECT due.sid, 'reminder', due.tid, due.did, due.lead, due.day, due.armed_precision,
+        SELECT due.sid, 'reminder', due.tid, due.did, due.lead, due.day, due.armed_precision, due.armed_until,
                CASE WHEN {covered} THEN 'cancelled' ELSE 'pending' END, %s, 0, '',
                CASE WHEN {covered} THEN 'Covered by the deadline-changed email.' ELSE '' END, %s
           FROM (SELECT s.id AS sid, w.treaty_id AS tid, w.id AS did, w.date AS day,
-                       w.precision AS armed_precision, {lead_sql} AS lead
+                       w.precision AS armed_precision, w.date_until AS armed_until, {lead_sql} AS lead
                   FROM ({_watchers_sql(in_window)}) pairs
                   JOIN {_table(Subscription)} s ON s.id = pairs.sid
-                  JOIN (SELECT d.id, d.treaty_id, d.date, d.precision FROM {deadlines} d
+                  JOIN (SELECT d.id, d.treaty_id, d.date, d.precision, d.date_until FROM {deadlines} d
                          WHERE d.date >= %s AND d.date <= %s AND d.superseded_on IS NULL) w
                     ON w.treaty_id = pairs.tid
                  WHERE {_ACTIVE_SQL} AND ({clocks_sql})) due
@@ -182,7 +182,7 @@ def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> int:
     stamp = _datetime(now)
     params = [stamp, stamp, *lead_params, *(window * 4), *window, *clocks_params]
     columns = ["subscription_id", "kind", "treaty_id", "deadline_id", "lead_days", "armed_for", "armed_precision",
-               "status", "next_try_at", "attempts", "message_id", "error", "created_at"]
+               "armed_until", "status", "next_try_at", "attempts", "message_id", "error", "created_at"]
     return _insert_select(columns, select, params)
 
 
@@ -201,14 +201,14 @@ def _change_notices_record(*, now: dt.datetime) -> int:
         stamp = _datetime(now)
         select = f"""
             SELECT DISTINCT r.subscription_id, 'deadline_changed', r.treaty_id, r.deadline_id, 0, r.armed_for,
-                   r.armed_precision, 'pending', %s, 0, '', '', %s
+                   r.armed_precision, r.armed_until, 'pending', %s, 0, '', '', %s
               FROM {_table(ReminderDelivery)} r JOIN {_table(Subscription)} s ON s.id = r.subscription_id
              WHERE r.kind = 'reminder' AND r.status = 'sent' AND {_ACTIVE_SQL}
                AND ({' OR '.join(['(r.deadline_id = %s AND r.armed_for = %s)'] * len(chunk))})"""
         params = [stamp, stamp, *(value for pk, day in chunk for value in (pk, _date(day)))]
         recorded += _insert_select(
             ["subscription_id", "kind", "treaty_id", "deadline_id", "lead_days", "armed_for", "armed_precision",
-             "status", "next_try_at", "attempts", "message_id", "error", "created_at"],
+             "armed_until", "status", "next_try_at", "attempts", "message_id", "error", "created_at"],
             select, params,
         )
     return recorded

@@ -243,7 +243,7 @@ def _change_notice_record(delivery: ReminderDelivery, *, now: dt.datetime) -> No
         [ReminderDelivery(
             subscription_id=delivery.subscription_id, kind=DeliveryKind.DEADLINE_CHANGED, treaty_id=delivery.treaty_id,
             deadline_id=delivery.deadline_id, armed_for=delivery.armed_for, armed_precision=delivery.armed_precision,
-            next_try_at=now, created_at=now,
+            armed_until=delivery.armed_until, next_try_at=now, created_at=now,
         )],
         ignore_conflicts=True,
     )

@@ -305,6 +305,9 @@ def build() -> dict:
             if is_denied(fact["url"]) or not slugs or not fact.get("quote_checked"):
                 counts["statements left out"] += 1
                 continue
+            if fact["url"] in statements:  # recorded already: what editors wrote stands; the voice is added
+                statements[fact["url"]]["voice"] = statements[fact["url"]].get("voice") or fact.get("voice", "")
+                continue
             date, precision = day_and_precision(fact["date"], fact["precision"])
             statements[fact["url"]] = {
                 "title": fact["title"], "outlet": fact["outlet"], "url": fact["url"], "date": date,

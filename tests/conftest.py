@@ -1,16 +1,21 @@
-import io
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 
+from tests.support import reference_snapshot
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
 
 
+@pytest.fixture(scope="session")
+def reference_rows(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return reference_snapshot.take()
+
+
 @pytest.fixture
-def reference_data(db):
-    """The shipped dataset, loaded as `make run` loads it."""
-    call_command("load_reference_data", stdout=io.StringIO())
+def reference_data(db, reference_rows):
+    """The shipped dataset, as `make run` loads it (loaded once per process, copied in for each test)."""
+    reference_snapshot.restore(reference_rows)
 
 
 @pytest.fixture
@@ -28,12 +33,12 @@ def editor_client(client, editor):
 
 
 @pytest.fixture
-def reference_data_once(db, django_db_blocker):
+def reference_data_once(db, reference_rows):
     """The shipped dataset for property-based tests, whose examples share one test's transaction."""
     from treaties.models import Treaty
 
     if not Treaty.objects.exists():
-        call_command("load_reference_data", stdout=io.StringIO())
+        reference_snapshot.restore(reference_rows)
 
 
 @pytest.fixture(scope="session")

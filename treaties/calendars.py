@@ -13,18 +13,14 @@ from django.conf import settings
 from icalendar import Calendar, Event
 
 from .models import Deadline
-from .precision import Precision, add_months
+from .precision import Precision
 
 REFRESH = dt.timedelta(hours=6)
 
 
 def _end(deadline: Deadline) -> dt.date:
-    when = deadline.when
-    if when.precision is Precision.MONTH:
-        return add_months(when.value, 1)
-    if when.precision is Precision.YEAR:
-        return when.value.replace(year=when.value.year + 1)
-    return when.value + dt.timedelta(days=1)
+    # All-day events end on the day after their last day: a month, a year or a range spans every day it may be.
+    return deadline.when.latest + dt.timedelta(days=1)
 
 
 def summary(deadline: Deadline) -> str:

@@ -47,6 +47,7 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
             "kind": rule_deadline.kind,
             "date": rule_deadline.when.value,
             "precision": rule_deadline.when.precision,
+            "date_until": rule_deadline.when.until,
             "description": rule_deadline.description,
             "source_url": source.source_url,
             "derived_from": source,

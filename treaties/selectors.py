@@ -35,6 +35,7 @@ def not_past(on: dt.date, through: str = "") -> Q:
         Q(**{f"{p}precision": Precision.DAY, f"{p}date__gte": on})
         | Q(**{f"{p}precision": Precision.MONTH, f"{p}date__gte": on.replace(day=1)})
         | Q(**{f"{p}precision": Precision.YEAR, f"{p}date__gte": on.replace(month=1, day=1)})
+        | Q(**{f"{p}precision": Precision.RANGE, f"{p}date_until__gte": on})
     )
 
 
@@ -111,18 +112,20 @@ def live_statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
     ):
         actors[event_id].append(short or name)
     facts = defaultdict(list)
-    for pk, treaty_id, kind, date, precision, years in events.values_list(
-        "pk", "treaty_id", "kind", "date", "precision", "extension_years"
+    for pk, treaty_id, kind, date, precision, until, years in events.values_list(
+        "pk", "treaty_id", "kind", "date", "precision", "date_until", "extension_years"
     ):
-        facts[treaty_id].append(Fact(kind, PreciseDate(date, precision), tuple(actors[pk]), years, pk))
+        facts[treaty_id].append(Fact(kind, PreciseDate(date, precision, until), tuple(actors[pk]), years, pk))
     deadline_parties = defaultdict(list)
     for deadline_id, short, name in Deadline.parties.through.objects.filter(deadline__in=deadlines).values_list(
         "deadline_id", "party__short_name", "party__name"
     ):
         deadline_parties[deadline_id].append(short or name)
     editor_deadlines = defaultdict(list)
-    for pk, treaty_id, kind, date, precision in deadlines.values_list("pk", "treaty_id", "kind", "date", "precision"):
-        editor_deadlines[treaty_id].append(Fact(kind, PreciseDate(date, precision), tuple(deadline_parties[pk])))
+    for pk, treaty_id, kind, date, precision, until in deadlines.values_list(
+        "pk", "treaty_id", "kind", "date", "precision", "date_until"
+    ):
+        editor_deadlines[treaty_id].append(Fact(kind, PreciseDate(date, precision, until), tuple(deadline_parties[pk])))
     return {
         pk: status_on(
             bilateral=kind == TreatyKind.BILATERAL,

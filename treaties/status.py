@@ -139,7 +139,7 @@ def status_on(
     foretelling += [
         Fact(d.kind, d.when, d.parties)
         for d in derive_deadlines(provisions, known)
-        if d.kind in _FORETOLD and d.superseded_by is None
+        if d.kind in _FORETOLD and d.superseded_on is None
     ]
     timeline = known + [
         # A deadline that has passed acts like the event it foretold.

@@ -60,7 +60,7 @@ def test_an_editor_downloads_the_data_as_json_or_as_a_zip_of_csv_files(editor_cl
     as_csv = editor_client.get(reverse("admin:treaties_export"), {"format": "csv"})
 
     assert as_json["Content-Disposition"].startswith('attachment; filename="treaty-tracker-')
-    assert len(json.loads(as_json.content)["treaties"]) == 18
+    assert len(json.loads(as_json.content)["treaties"]) == Treaty.objects.count()
     names = zipfile.ZipFile(io.BytesIO(as_csv.content)).namelist()
     assert sorted(names) == ["aliases.csv", "deadlines.csv", "events.csv", "parties.csv", "statements.csv",
                              "treaties.csv"]

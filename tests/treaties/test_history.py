@@ -121,6 +121,7 @@ def test_each_state_leaving_the_ottawa_convention_is_out_from_its_own_effective_
 
 def test_the_ottawa_qualifiers_group_states_that_left_on_the_same_day(reference_data):
     assert status("ottawa-convention", "2026-11-30").qualifiers == [
+        "suspended by Ukraine since 18 July 2025",  # contested: the states parties hold it cannot suspend
         "withdrawn: Estonia, Latvia and Lithuania, since 27 December 2025",
         "withdrawn: Finland, since 10 January 2026",
         "withdrawn: Poland, since 20 February 2026",
@@ -136,7 +137,7 @@ def test_new_starts_page_shows_the_moved_expiry_as_history_today_and_as_due_in_2
 
 
 def test_text_written_today_is_withheld_as_of_a_past_day(reference_data, client):
-    summary = Treaty.objects.get(slug="new-start").summary
+    summary = Treaty.objects.get(slug="new-start").summary[:60]  # plain words, nothing to escape
     assert summary in client.get("/treaties/new-start/").content.decode()
     in_2020 = client.get("/treaties/new-start/?on=2020-01-01").content.decode()
     assert summary not in in_2020

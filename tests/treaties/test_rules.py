@@ -17,7 +17,12 @@ def test_expiry_is_entry_into_force_plus_term():
 
 def test_an_extension_moves_the_expiry_and_becomes_its_source():
     events = [fact("entered_into_force", "2011-02-05"), fact("extended", "2021-02-03", years=5)]
-    (expiry,) = derive_deadlines(NEW_START, events)
+    superseded, expiry = derive_deadlines(NEW_START, events)
+    # What was due until the extension stays on record, saying what moved it and when.
+    assert superseded.when == PreciseDate.parse("2021-02-05")
+    assert (superseded.superseded_by, superseded.superseded_on) == ("extended@2021-02-03",
+                                                                  PreciseDate.parse("2021-02-03"))
+    assert expiry.superseded_on is None
     assert expiry.when == PreciseDate.parse("2026-02-05")
     assert expiry.derived_from == "extended@2021-02-03"
     assert "5-year extension of 3 February 2021" in expiry.description
@@ -25,7 +30,9 @@ def test_an_extension_moves_the_expiry_and_becomes_its_source():
 
 def test_an_indefinite_extension_leaves_no_expiry():
     events = [fact("entered_into_force", "1970-03-05"), fact("extended", "1995-05-11")]
-    assert derive_deadlines(Provisions(term_years=25), events) == []
+    (superseded,) = derive_deadlines(Provisions(term_years=25), events)
+    assert superseded.when == PreciseDate.parse("1995-03-05")
+    assert superseded.superseded_on == PreciseDate.parse("1995-05-11")
 
 
 def test_a_term_that_calls_for_a_decision_gives_a_decision_deadline_not_an_expiry():
@@ -50,9 +57,12 @@ def test_a_notice_period_in_days_counts_days():
     assert effect.when == PreciseDate.parse("2026-04-15")
 
 
-def test_a_month_precise_notice_gives_a_month_precise_effect():
+def test_a_month_precise_notice_gives_the_days_it_may_take_effect():
     (effect,) = derive_deadlines(Provisions(withdrawal_notice_months=6), [fact("withdrawal_notice", "2025-06")])
-    assert effect.when == PreciseDate.parse("2025-12")
+    # A notice on 30 June takes effect on 30 December: never on the 31st.
+    assert str(effect.when) == "between 1 and 30 December 2025"
+    (effect,) = derive_deadlines(Provisions(withdrawal_notice_months=6), [fact("withdrawal_notice", "2025-07")])
+    assert effect.when == PreciseDate.parse("2026-01")
 
 
 def test_without_a_known_notice_period_nothing_is_derived():

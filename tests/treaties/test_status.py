@@ -56,11 +56,17 @@ def test_an_editor_entered_expiry_ends_the_treaty_once_reached():
     assert (before.code, after.code) == (StatusCode.IN_FORCE, StatusCode.EXPIRED)
 
 
-def test_a_party_that_rejoins_is_no_longer_listed_as_withdrawn():
+def test_a_party_that_rejoins_is_no_longer_listed_as_withdrawn_once_bound_again():
     events = [fact("entered_into_force", "2016-11-04"), fact("withdrawn", "2020-11-04", "United States"),
               fact("ratified", "2021-01-20", "United States")]
-    status = status_on(bilateral=False, provisions=Provisions(), events=events, deadlines=[], on=on("2022-01-01"))
-    assert status.withdrawn == ()
+    waiting = Provisions(consent_effect_days=30)
+    assert status_on(bilateral=False, provisions=waiting, events=events, deadlines=[],
+                     on=on("2021-02-18")).withdrawn == ("United States",)
+    assert status_on(bilateral=False, provisions=waiting, events=events, deadlines=[],
+                     on=on("2021-02-19")).withdrawn == ()
+    typed = [*events, fact("joined", "2021-02-19", "United States")]
+    assert status_on(bilateral=False, provisions=Provisions(), events=typed, deadlines=[],
+                     on=on("2022-01-01")).withdrawn == ()
 
 
 def test_status_as_of_a_past_day_ignores_extensions_agreed_later():
@@ -92,7 +98,7 @@ def test_status_as_of_a_past_day_ignores_extensions_agreed_later():
         ("ctbt", "2026-11-27", "signed, not in force"),
         ("npt", "1995-04-01", "in force"),
         ("npt", "2026-11-27", "in force"),
-        ("cfe", "2026-11-27", "in force, suspended by United States"),
+        ("cfe", "2026-11-27", "in force, suspended by United States, Türkiye and Belarus"),
         ("cfe", "2010-01-01", "in force, suspended by Russia"),
         ("jcpoa", "2026-11-27", "terminated"),
         ("paris-agreement", "2026-11-27", "in force"),
@@ -123,7 +129,7 @@ def test_parties_that_left_a_multilateral_treaty_are_named(reference_data, slug,
 def test_status_of_every_treaty_takes_a_fixed_number_of_queries(reference_data, django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
         labels = [t.status_on(on("2026-11-27")).label for t in Treaty.objects.with_record()]
-    assert len(labels) == 18
+    assert len(labels) == Treaty.objects.count() > 60
 
 
 @pytest.mark.parametrize("wanted", ["not_in_force", "in_force", "suspended", "lapsed", "expired", "withdrawn",
@@ -151,5 +157,5 @@ def test_the_stored_copy_is_used_only_for_the_day_it_was_computed(reference_data
         assert not stored_statuses_are_current(on("2025-12-01"))
     with time_machine.travel(dt.datetime(2026, 11, 28, 0, 5, tzinfo=dt.UTC), tick=False):
         assert not stored_statuses_are_current(on("2026-11-28"))  # a new day: recompute before trusting it
-        assert statuses_refresh(only_stale=True) == 18
+        assert statuses_refresh(only_stale=True) == Treaty.objects.count()
         assert stored_statuses_are_current(on("2026-11-28"))

@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..derived import deadlines_refresh, record_changed
 from ..models import Deadline, DeadlineRule, EventKind, Party, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
-from ..selectors import STATUS_FILTERS, not_past, treaties_named, treaties_with_status
+from ..selectors import STATUS_FILTERS, known_on, not_past, treaties_named, treaties_with_status
 from . import transfer_pages
 
 # Links typed without a scheme are web pages: https, as Django 6 will assume.
@@ -145,11 +145,14 @@ class TreatyAdmin(SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        upcoming = Deadline.objects.filter(not_past(timezone.localdate()), treaty=OuterRef("pk")).order_by("date", "id")
+        today = timezone.localdate()
+        upcoming = Deadline.objects.filter(not_past(today), known_on(today), treaty=OuterRef("pk")).order_by(
+            "date", "id")
         # The status reads the prefetched record; the next deadline is one subquery per column.
         return super().get_queryset(request).with_record().annotate(
             next_deadline_date=Subquery(upcoming.values("date")[:1]),
             next_deadline_precision=Subquery(upcoming.values("precision")[:1]),
+            next_deadline_until=Subquery(upcoming.values("date_until")[:1]),
             next_deadline_kind=Subquery(upcoming.values("kind")[:1]),
         )
 
@@ -170,7 +173,8 @@ class TreatyAdmin(SimpleHistoryAdmin):
         if treaty.next_deadline_date is None:
             return "—"
         kind = dict(Deadline._meta.get_field("kind").choices)[treaty.next_deadline_kind]
-        return f"{PreciseDate(treaty.next_deadline_date, treaty.next_deadline_precision).short()} ({kind.lower()})"
+        when = PreciseDate(treaty.next_deadline_date, treaty.next_deadline_precision, treaty.next_deadline_until)
+        return f"{when.short()} ({kind.lower()})"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -21,14 +21,17 @@ def web_link_constraint(name: str, field: str) -> models.CheckConstraint:
 
 def precision_constraint(name: str, field: str = "date") -> models.CheckConstraint:
     # Month- and year-precision dates are stored as their first day, so that
-    # ordering and "has it started yet?" are plain date comparisons in SQL.
+    # ordering and "has it started yet?" are plain date comparisons in SQL;
+    # a range keeps its last possible day too, and only a range has one.
+    until = f"{field}_until"
     return models.CheckConstraint(
         name=name,
-        condition=Q(precision=Precision.DAY)
-        | Q(precision=Precision.MONTH, **{f"{field}__day": 1})
-        | Q(precision=Precision.YEAR, **{f"{field}__day": 1, f"{field}__month": 1}),
-        violation_error_message="A month-precision date must be the 1st of its month, "
-        "a year-precision date 1 January.",
+        condition=Q(precision=Precision.DAY, **{f"{until}__isnull": True})
+        | Q(precision=Precision.MONTH, **{f"{field}__day": 1, f"{until}__isnull": True})
+        | Q(precision=Precision.YEAR, **{f"{field}__day": 1, f"{field}__month": 1, f"{until}__isnull": True})
+        | Q(precision=Precision.RANGE, **{f"{until}__gt": models.F(field)}),
+        violation_error_message="A month-precision date must be the 1st of its month, a year-precision date "
+        "1 January, and a range must end after it starts.",
     )
 
 
@@ -54,6 +57,9 @@ class Dated(models.Model):
         help_text="For a month- or year-precision date, the first day of that month or year."
     )
     precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    date_until = models.DateField(
+        null=True, blank=True, help_text="Only for a range: the last day the date may be."
+    )
     date_note = models.TextField(
         blank=True, help_text="Where sources disagree about this date, or how it was inferred."
     )
@@ -63,14 +69,18 @@ class Dated(models.Model):
 
     @property
     def when(self) -> PreciseDate:
-        return PreciseDate(self.date, self.precision)
+        return PreciseDate(self.date, self.precision, self.date_until)
 
     def clean(self):
         super().clean()
         if self.date and self.precision:
+            if (self.precision == Precision.RANGE) != (self.date_until is not None):
+                raise ValidationError({"date_until": "Give the last possible day for a range, and only for one."})
             try:
                 self.when  # noqa: B018 - validates the pair
             except ValueError:
+                if self.precision == Precision.RANGE:
+                    raise ValidationError({"date_until": "A range must end after it starts."}) from None
                 kept = PreciseDate.truncate(self.date, self.precision)
                 raise ValidationError(
                     {

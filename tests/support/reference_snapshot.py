@@ -1,0 +1,48 @@
+"""The shipped dataset, loaded once per test process and copied into each test that asks for it.
+
+Loading it as `make run` does (every record matched, cleaned, saved with its history, every treaty's
+deadlines re-derived) takes thousands of queries; a test that only needs the record gets the same rows,
+history included, in a few bulk inserts. Tests of the loader itself still call it.
+"""
+
+import io
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+
+def _models():
+    """The record and its history, parents before children; many-to-many tables after both sides."""
+    ordered = sorted(apps.get_app_config("treaties").get_models(), key=_depth)
+    through = [f.remote_field.through for m in ordered for f in m._meta.local_many_to_many
+               if f.remote_field.through._meta.auto_created]
+    return ordered + through
+
+
+def _depth(model, seen=()) -> int:
+    parents = [f.related_model for f in model._meta.concrete_fields if f.is_relation and f.related_model
+               and f.related_model._meta.app_label == "treaties" and f.related_model is not model
+               and f.related_model not in seen]
+    return 1 + max((_depth(p, (*seen, model)) for p in parents), default=0)
+
+
+def take() -> dict:
+    """Load the dataset in a transaction that is rolled back, keeping the rows it wrote."""
+    with transaction.atomic():
+        call_command("load_reference_data", stdout=io.StringIO())
+        rows = {model: list(model.objects.all()) for model in _models()}
+        transaction.set_rollback(True)
+    return rows
+
+
+def restore(rows: dict) -> None:
+    for model, objects in rows.items():
+        model.objects.bulk_create(objects, batch_size=500)
+    # Rows came with their ids: the next id a test's insert takes must come after them (PostgreSQL).
+    statements = connection.ops.sequence_reset_sql(no_style(), list(rows))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
