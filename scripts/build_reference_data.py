@@ -52,15 +52,42 @@ KIND_CORRECTIONS = {  # (slug, kind, date) -> kind
     ("kyoto-protocol", "expired", "2020-12-31"): "other",  # the second commitment period ended; the Protocol stands
     ("eu-uk-tca", "expired", "2026-06-30"): "other",  # the fisheries adjustment period ended
     ("columbia-river-treaty", "expired", "2024-09-16"): "other",  # pre-planned flood-control operations ended
-    ("eu-uk-tca", "expiry", "2038-06-30"): "other",  # reciprocal fishing access ends, not the agreement
-    ("us-mexico-water-treaty-1944", "expiry", "2026-12-31"): "other",  # Minute 323 expires, not the treaty
+    ("eu-uk-tca", "expiry", "2038-06-30"): "extension_decision",  # fishing access, not the agreement
+    ("us-mexico-water-treaty-1944", "expiry", "2026-12-31"): "extension_decision",  # Minute 323, not the treaty
     ("us-canada-123", "expiry", "2030-01-01"): "extension_decision",  # rolling five-year extensions follow
     ("us-australia-123", "expiry", "2040-12-22"): "extension_decision",  # rolling five-year extensions follow
 }
 EVENT_KEYS = ["key", "kind", "date", "precision", "description", "source_url", "source_publisher", "source_kind",
               "parties", "extension_years", "date_note", "editor_note"]
 DEADLINE_KEYS = [k for k in EVENT_KEYS if k != "extension_years"]
-NO_TERM = {"ttbt", "pnet", "us-euratom-123"}  # in force for successive periods unless a party ends it
+# Disputes about a treaty's own standing, whose status then reads "(contested)": (slug, how `about` begins).
+STANDING_DISPUTES = {("jcpoa", "Whether the E3 snapback"), ("ottawa-convention", "Legality of Ukraine"),
+                     ("new-start", "Legal effect of Russia"), ("indus-waters-treaty", "Whether India may lawfully")}
+# In force for successive periods unless a party ends it; or (the JCPOA) ended by an event the record has.
+NO_TERM = {"ttbt", "pnet", "us-euratom-123", "jcpoa"}
+
+
+# Curation notes that once reached readers ("NOT verified in any stored source", "per a Wikipedia mirror"):
+# they are for editors, so they move to the editor's note.
+_PRIVATE = re.compile(r"wikipedia|stored source|NOT verified|gettysburg connection", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.;])\s+")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
+def scrubbed(text: str) -> tuple[str, str]:
+    """(what readers may read, what only editors should) of a public text."""
+    private = [m.group(0).strip() for m in _ASIDE.finditer(text) if _PRIVATE.search(m.group(0))]
+    for aside in private:
+        text = text.replace(aside, "").replace(" .", ".")
+    sentences = _SENTENCE.split(text.strip()) if text.strip() else []
+    private += [s for s in sentences if _PRIVATE.search(s)]
+    public = " ".join(s for s in sentences if not _PRIVATE.search(s))
+    return public, " ".join(private)
+
+
+def joined_notes(*notes: str) -> str:
+    """Editors' notes, one per line, each once: rebuilding adds nothing it added before."""
+    return "\n".join(dict.fromkeys(line for note in notes for line in note.splitlines() if line.strip()))
 
 
 def source_kind(url: str) -> str:
@@ -176,11 +203,12 @@ def merge_events(old: list[dict], facts: list[dict], parties: Parties, counts: C
     for event in old:
         match = next((i for i, f in enumerate(facts) if i not in used and f["kind"] == event["kind"]
                       and day_and_precision(f["date"], f["precision"]) == (event["date"], event["precision"])
-                      and {parties.name(p) for p in f["parties"]} == set(event["parties"])
+                      and (not event["parties"] or {parties.name(p) for p in f["parties"]} == set(event["parties"]))
                       and not is_denied((f.get("source") or {}).get("url", ""))), None)
         if match is not None:
             used.add(match)
-            event = {**event, **sourced(facts[match]), "editor_note": editor_note(facts[match])}
+            event = {**event, **sourced(facts[match]),
+                     "editor_note": joined_notes(event.get("editor_note", ""), editor_note(facts[match]))}
             counts["events sourced anew"] += 1
         elif is_denied(event["source_url"]):
             counts["events dropped (denied source)"] += 1
@@ -205,16 +233,33 @@ def merge_events(old: list[dict], facts: list[dict], parties: Parties, counts: C
     return sorted(events, key=lambda e: (e["date"], e["key"]))
 
 
-def deadline_rows(slug: str, treaty: dict, parties: Parties, taken: set[str]) -> list[dict]:
+def deadline_rows(slug: str, treaty: dict, parties: Parties, taken: set[str], notice: bool) -> list[dict]:
+    # Where the treaty's notice period is known, the rules derive when a withdrawal takes effect.
+    derived_here = {("withdrawal_effective", slug)} if notice else set()
     rows = []
     for fact in ({**f, "kind": corrected_kind(slug, f)} for f in treaty.get("deadlines", [])):
-        if is_denied((fact.get("source") or {}).get("url", "")):
+        if is_denied((fact.get("source") or {}).get("url", "")) or (fact["kind"], slug) in derived_here:
             continue
         date, precision = day_and_precision(fact["date"], fact["precision"])
         named = [parties.name(p) for p in fact.get("parties", [])]
         rows.append({"key": unique_key(fact["kind"], date, named, taken), "kind": fact["kind"], "date": date,
                      "precision": precision, "description": fact["description"], **sourced(fact),
                      "parties": named, "date_note": fact.get("date_note", ""), "editor_note": editor_note(fact)})
+    return rows
+
+
+def disputes(slug: str, fact: dict, parties: Parties) -> list[dict]:
+    rows = []
+    for dispute in fact.get("contested", []):
+        positions = [
+            {"held_by": ", ".join(parties.name(p) for p in position["held_by"])[:300],
+             "position": position["position"], **{k: v for k, v in sourced(position).items()}}
+            for position in dispute["positions"] if not is_denied((position.get("source") or {}).get("url", ""))
+        ]
+        if len(positions) >= 2:  # a dispute is two sides, each sourced
+            rows.append({"about": dispute["about"][:300], "positions": positions,
+                         "affects_status": any(slug == s and dispute["about"].startswith(about)
+                                               for s, about in STANDING_DISPUTES)})
     return rows
 
 
@@ -291,13 +336,16 @@ def build() -> dict:
             # Typed deadlines come from the research alone: the first file that names a treaty replaces the
             # record's, later files add theirs.
             kept = treaty.get("deadlines", []) if slug in seen else []
-            treaty["deadlines"] = kept + deadline_rows(slug, fact, parties, {d["key"] for d in kept})
+            notice = bool(treaty["provisions"].get("withdrawal_notice_months")
+                          or treaty["provisions"].get("withdrawal_notice_days"))
+            treaty["deadlines"] = kept + deadline_rows(slug, fact, parties, {d["key"] for d in kept}, notice)
             if slug in NO_TERM:
                 treaty["provisions"]["term_years"] = None
+            if "contested" in fact:
+                treaty["disputes"] = disputes(slug, fact, parties)
             treaty["checked_on"] = research["checked_on"]
             treaty["checked_against"] = checked_against(treaty["events"], treaty["deadlines"])
-            notes = [treaty.get("editor_note", "") if slug in seen else "", fact.get("editor_note", "")]
-            treaty["editor_note"] = "\n".join(n for n in notes if n)
+            treaty["editor_note"] = joined_notes(treaty.get("editor_note", ""), fact.get("editor_note", ""))
             seen.add(slug)
             counts["deadlines"] += len(treaty["deadlines"])
         for fact in research["statements"]:
@@ -318,11 +366,29 @@ def build() -> dict:
     for treaty in treaties.values():
         for name in ("checked_on", "checked_against", "editor_note"):
             treaty.setdefault(name, None if name == "checked_on" else "")
+        notes = [treaty["editor_note"]]
+        for holder, name in [(treaty["provisions"], "duration_text"), (treaty["provisions"], "extension_text"),
+                             (treaty["provisions"], "withdrawal_text"), (treaty, "parties_note")]:
+            holder[name], private = scrubbed(holder[name])
+            notes.append(private)
+        treaty["editor_note"] = joined_notes(*notes)
         treaty.setdefault("deadlines", [])
+        treaty.setdefault("disputes", [])
+        for deadline in treaty["deadlines"]:
+            notes = [deadline["editor_note"]]
+            for name in ("description", "date_note"):
+                deadline[name], private = scrubbed(deadline[name])
+                notes.append(private)
+            deadline["editor_note"] = joined_notes(*notes)
         for event in treaty["events"]:
             event.setdefault("source_publisher", host(event["source_url"]))
             event.setdefault("source_kind", source_kind(event["source_url"]))
             event.setdefault("editor_note", "")
+            notes = [event["editor_note"]]
+            for name in ("description", "date_note"):
+                event[name], private = scrubbed(event[name])
+                notes.append(private)
+            event["editor_note"] = joined_notes(*notes)
         # One order of keys, so that a rebuild with nothing new writes the same file.
         treaty["events"] = [{k: e[k] for k in EVENT_KEYS} for e in treaty["events"]]
         treaty["deadlines"] = [{k: d[k] for k in DEADLINE_KEYS} for d in treaty["deadlines"]]

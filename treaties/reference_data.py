@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .derived import deadlines_refresh
-from .models import Deadline, Party, Statement, Treaty, TreatyAlias, TreatyEvent
+from .models import Deadline, Dispute, Party, Position, Statement, Treaty, TreatyAlias, TreatyEvent
 
 DATASET = Path(__file__).resolve().parent / "data" / "reference.json"
 
@@ -126,6 +126,13 @@ def load_reference_data(path: Path = DATASET) -> Counter:
                                                 *SOURCED)},
                 },
             ).links("parties", [parties[name] for name in deadline["parties"]]).done()
+        for row_dispute in row["disputes"]:
+            dispute = _Sync(counts, "disputes", Dispute, {"treaty": treaty, "about": row_dispute["about"]},
+                            {"affects_status": row_dispute["affects_status"]}).done()
+            for position in row_dispute["positions"]:
+                key = {"dispute": dispute, "held_by": position["held_by"], "source_url": position["source_url"]}
+                _Sync(counts, "positions", Position, key,
+                      {k: position[k] for k in ("position", "source_publisher", "source_kind")}).done()
         refresh = deadlines_refresh(treaty=treaty)
         counts["derived deadlines created"] += len(refresh.created)
         counts["derived deadlines updated"] += len(refresh.moved)

@@ -143,3 +143,20 @@ def test_text_written_today_is_withheld_as_of_a_past_day(reference_data, client)
     assert summary not in in_2020
     assert "lapsed on 5 February 2026" not in in_2020
     assert "not shown as of 1 January 2020" in in_2020
+
+
+def test_a_contested_status_shows_every_side_with_its_source(reference_data, client):
+    html = client.get("/treaties/jcpoa/").content.decode()
+    assert "(contested: see both sides)" in html
+    dispute = Treaty.objects.get(slug="jcpoa").disputes.get(affects_status=True)
+    positions = list(dispute.positions.all())
+    assert len(positions) >= 2
+    for position in positions:
+        assert f'href="{position.source_url}"' in html
+
+
+def test_the_api_gives_each_dispute_with_its_positions(reference_data, client):
+    treaty = client.get("/api/treaties/jcpoa/", HTTP_ACCEPT="application/json").json()
+    standing = [d for d in treaty["disputes"] if d["affects_status"]]
+    assert standing and all(len(d["positions"]) >= 2 and all(p["source_url"] for p in d["positions"])
+                            for d in standing)

@@ -4,7 +4,7 @@
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from ..models import Deadline, Party, Statement, Treaty, TreatyEvent
+from ..models import Deadline, Dispute, Party, Position, Statement, Treaty, TreatyEvent
 
 
 class PreciseDateSerializer(serializers.Serializer):
@@ -95,6 +95,20 @@ class StatusSerializer(serializers.Serializer):
         return precise(status.since)
 
 
+class PositionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Position
+        fields = ["held_by", "position", "source_url", "source_publisher", "source_kind"]
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    positions = PositionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Dispute
+        fields = ["about", "affects_status", "positions"]
+
+
 class TreatySerializer(serializers.ModelSerializer):
     parties = PartyRef(many=True, read_only=True)
     aliases = serializers.SerializerMethodField()
@@ -102,11 +116,14 @@ class TreatySerializer(serializers.ModelSerializer):
     next_deadline = serializers.SerializerMethodField()
     provisions = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField()
+    disputes = DisputeSerializer(many=True, read_only=True,
+                                 help_text="Facts the sources contest, every side with its source")
 
     class Meta:
         model = Treaty
         fields = ["slug", "short_name", "name", "category", "subject", "kind", "summary", "official_text_url",
-                  "parties", "parties_note", "aliases", "provisions", "status", "next_deadline", "page_url"]
+                  "parties", "parties_note", "aliases", "provisions", "status", "next_deadline", "disputes",
+                  "checked_on", "page_url"]
 
     def get_aliases(self, treaty) -> list[str]:
         return [alias.name for alias in treaty.aliases.all()]

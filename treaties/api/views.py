@@ -42,7 +42,7 @@ def form_or_400(form):
 
 def _treaties_prefetched(queryset, on: dt.date):
     return queryset.prefetch_related(
-        "parties", "aliases",
+        "parties", "aliases", "disputes__positions",
         Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on), selectors.known_on(on))
                  .prefetch_related("parties")
                  .order_by("date", "id"), to_attr="upcoming"),

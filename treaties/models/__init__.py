@@ -1,6 +1,7 @@
-"""The record: parties, treaties, their events and deadlines, and statements about them."""
+"""The record: parties, treaties, their events and deadlines, the statements about them, and what is contested."""
 
 from .dated import Dated
+from .disputes import Dispute, Position
 from .events import Deadline, TreatyEvent
 from .kinds import Category, DeadlineKind, DeadlineRule, EventKind, SourceKind, TreatyKind, Voice
 from .parties import Party
@@ -8,6 +9,6 @@ from .statements import Statement
 from .treaty import Treaty, TreatyAlias, TreatyQuerySet
 
 __all__ = [
-    "Category", "Dated", "Deadline", "DeadlineKind", "DeadlineRule", "EventKind", "Party", "Statement", "Treaty",
-    "TreatyAlias", "TreatyEvent", "TreatyKind", "TreatyQuerySet", "SourceKind", "Voice",
+    "Category", "Dated", "Deadline", "DeadlineKind", "DeadlineRule", "Dispute", "EventKind", "Party", "Position",
+    "SourceKind", "Statement", "Treaty", "TreatyAlias", "TreatyEvent", "TreatyKind", "TreatyQuerySet", "Voice",
 ]

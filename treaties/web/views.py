@@ -78,6 +78,8 @@ def treaty_detail(request, slug):
             withdrawal_notice_days=treaty.withdrawal_notice_days,
         ),
         "statements": treaty.statements.filter(date__lte=on).order_by("-date", "-id")[:20],
+        # Where sources disagree about the treaty, every side is shown with its source; none chosen silently.
+        "disputes": list(treaty.disputes.prefetch_related("positions")),
         # Free text is written as of today; as of a past day it could tell what had not yet happened.
         "text_withheld": on < timezone.localdate(),
     })
