@@ -219,3 +219,34 @@ def test_superuser_only_admin_hides_personal_data_from_staff_whatever_their_perm
 
     client.force_login(superuser)
     assert client.get(url).status_code == 200
+
+
+def test_the_treaty_page_in_the_admin_says_why_the_status_is_what_it_is(reference_data, admin_client):
+    from treaties.models import Treaty
+
+    paris = Treaty.objects.get(slug="paris-agreement")
+    html = admin_client.get(reverse("admin:treaties_treaty_change", args=[paris.pk])).content.decode()
+    assert "In force since 4 November 2016" in html
+    assert "United States since 27 January 2026 — because:" in html
+
+
+def test_an_editor_pastes_many_parties_dates_and_the_status_follows(reference_data, editor_client):
+    from treaties.models import Party, Treaty, TreatyEvent
+
+    Party.objects.create(name="Freedonia", short_name="Freedonia", slug="freedonia")
+    ottawa = Treaty.objects.get(slug="ottawa-convention")
+    url = reverse("admin:treaties_parties_dates", args=[ottawa.pk])
+    assert "pasted" in editor_client.get(reverse("admin:treaties_treaty_change", args=[ottawa.pk])).content.decode()
+    lines = "Freedonia\twithdrawal_notice\t2026-01-15\nFreedonia\twithdrawn\t2026-07-15\nNowhere\tsigned\t2026\n"
+    bad = editor_client.post(url, {"lines": lines, "source_url": "https://treaties.un.org/notification"})
+    assert "Line 3: no party “Nowhere”" in bad.content.decode()
+    assert not TreatyEvent.objects.filter(parties__slug="freedonia").exists()
+
+    good = {"lines": lines.rsplit("Nowhere", 1)[0], "source_url": "https://treaties.un.org/notification"}
+    assert "Dry run: nothing was written" in editor_client.post(url, {**good, "dry_run": "on"}).content.decode()
+    assert not TreatyEvent.objects.filter(parties__slug="freedonia").exists()
+    assert "Recorded" in editor_client.post(url, good).content.decode()
+    assert TreatyEvent.objects.filter(parties__slug="freedonia").count() == 2
+    assert "Freedonia" in str(Treaty.objects.get(slug="ottawa-convention").status_detail)  # out since 15 July
+    editor_client.post(url, good)  # pasted again: nothing new
+    assert TreatyEvent.objects.filter(parties__slug="freedonia").count() == 2

@@ -6,15 +6,18 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..derived import deadlines_refresh, record_changed
 from ..models import Deadline, DeadlineRule, EventKind, Party, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
 from ..selectors import STATUS_FILTERS, known_on, not_past, treaties_named, treaties_with_status
-from . import transfer_pages
+from . import parties_dates, transfer_pages
 
 # Links typed without a scheme are web pages: https, as Django 6 will assume.
 HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
@@ -133,6 +136,7 @@ class TreatyAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["parties"]
     inlines = [AliasInline, EventInline, DerivedDeadlineInline, EditorDeadlineInline]
+    readonly_fields = ["status_explained", "parties_dates"]
     fieldsets = [
         (None, {"fields": ["short_name", "name", "slug", ("category", "kind"), "subject", "parties", "parties_note",
                            "summary", "official_text_url"]}),
@@ -141,7 +145,8 @@ class TreatyAdmin(SimpleHistoryAdmin):
             ("withdrawal_notice_months", "withdrawal_notice_days"), "consent_effect_days", "duration_text",
             "extension_text", "withdrawal_text", "provision_sources",
         ]}),
-        ("Checking (the note is for editors only)", {"fields": ["checked_on", "checked_against", "editor_note"]}),
+        ("Checking (the note is for editors only)", {"fields": ["status_explained", "parties_dates", "checked_on",
+                                                                "checked_against", "editor_note"]}),
     ]
 
     def get_queryset(self, request):
@@ -168,6 +173,30 @@ class TreatyAdmin(SimpleHistoryAdmin):
     def status_today(self, treaty):
         return treaty.status_on(timezone.localdate()).label
 
+    @admin.display(description="parties' dates")
+    def parties_dates(self, treaty):
+        if not treaty.pk:
+            return "Save the treaty first."
+        return format_html('<a href="{}">Add many parties\' signatures, deposits or withdrawals from a pasted '
+                           "table</a>", reverse("admin:treaties_parties_dates", args=[treaty.pk]))
+
+    @admin.display(description="status today, and why")
+    def status_explained(self, treaty):
+        """The status with the events it follows from, each with its source, so an editor sees why."""
+        if not treaty.pk:
+            return "—"
+        status = treaty.status_on(timezone.localdate())
+        events = list(treaty.events.all())
+        lines = [format_html("{}", capfirst(status.headline))]
+        for qualifier in [*status.suspensions, *status.withdrawals]:
+            kinds = {"suspended", "withdrawn", "withdrawal_notice"}
+            basis = next((e for e in events if e.kind in kinds and e.when == qualifier.since
+                          and qualifier.party in {p.display_name for p in e.parties.all()}), None)
+            because = format_html(' — because: {} <a href="{}">[source]</a>', basis.description, basis.source_url) \
+                if basis else " — because a rule derives it from an earlier event"
+            lines.append(format_html("{} since {}{}", qualifier.party, qualifier.since, because))
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
     @admin.display(description="next deadline", ordering="next_deadline_date")
     def next_deadline(self, treaty):
         if treaty.next_deadline_date is None:
@@ -184,6 +213,8 @@ class TreatyAdmin(SimpleHistoryAdmin):
         return [
             path("import/", self.admin_site.admin_view(transfer_pages.import_view), name="treaties_import"),
             path("export/", self.admin_site.admin_view(transfer_pages.export_view), name="treaties_export"),
+            path("<int:object_id>/parties-dates/", self.admin_site.admin_view(parties_dates.parties_dates_view),
+                 name="treaties_parties_dates"),
             *super().get_urls(),
         ]
 
