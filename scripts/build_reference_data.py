@@ -63,6 +63,9 @@ DEADLINE_KEYS = [k for k in EVENT_KEYS if k != "extension_years"]
 # Disputes about a treaty's own standing, whose status then reads "(contested)": (slug, how `about` begins).
 STANDING_DISPUTES = {("jcpoa", "Whether the E3 snapback"), ("ottawa-convention", "Legality of Ukraine"),
                      ("new-start", "Legal effect of Russia"), ("indus-waters-treaty", "Whether India may lawfully")}
+# USMCA: the 1 July 2026 review confirmed no new term, so Article 34.7's reviews are now annual (the research's
+# 2027 review stands) and the six-year cycle no longer applies.
+NO_REVIEW_CYCLE = {"usmca"}
 # In force for successive periods unless a party ends it; or (the JCPOA) ended by an event the record has.
 NO_TERM = {"ttbt", "pnet", "us-euratom-123", "jcpoa"}
 
@@ -291,6 +294,7 @@ def new_treaty(fact: dict, parties: Parties) -> dict:
             "withdrawal_notice_days": None if provisions.get("withdrawal_notice_months")
             else provisions.get("withdrawal_notice_days"),
             "consent_effect_days": provisions.get("consent_takes_effect_days"),
+            "review_every_years": provisions.get("review_every_years"),
             "duration_text": provisions.get("text", ""), "extension_text": "", "withdrawal_text": "",
             "sources": [source] if source and not is_denied(source) else [],
         },
@@ -320,6 +324,8 @@ def build() -> dict:
                 treaty["summary"] = fact.get("summary") or treaty["summary"]
                 treaty["provisions"].setdefault("consent_effect_days", None)
                 provisions = fact.get("provisions") or {}
+                treaty["provisions"]["review_every_years"] = (provisions.get("review_every_years")
+                                                              or treaty["provisions"].get("review_every_years"))
                 if provisions.get("consent_takes_effect_days"):
                     treaty["provisions"]["consent_effect_days"] = provisions["consent_takes_effect_days"]
                 treaty["provisions"]["sources"] = [u for u in treaty["provisions"]["sources"] if not is_denied(u)]
@@ -341,6 +347,8 @@ def build() -> dict:
             treaty["deadlines"] = kept + deadline_rows(slug, fact, parties, {d["key"] for d in kept}, notice)
             if slug in NO_TERM:
                 treaty["provisions"]["term_years"] = None
+            if slug in NO_REVIEW_CYCLE:
+                treaty["provisions"]["review_every_years"] = None
             if "contested" in fact:
                 treaty["disputes"] = disputes(slug, fact, parties)
             treaty["checked_on"] = research["checked_on"]
@@ -374,6 +382,7 @@ def build() -> dict:
         treaty["editor_note"] = joined_notes(*notes)
         treaty.setdefault("deadlines", [])
         treaty.setdefault("disputes", [])
+        treaty["provisions"].setdefault("review_every_years", None)
         for deadline in treaty["deadlines"]:
             notes = [deadline["editor_note"]]
             for name in ("description", "date_note"):

@@ -36,6 +36,10 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
     """
     events = {event.pk: event for event in treaty.events.prefetch_related("parties")}
     derived = derive_deadlines(treaty.provisions, [event.fact() for event in events.values()])
+    # A conference the record has dated already (typed by an editor) is better than the schedule's year.
+    typed = {d.kind: d.date.year for d in treaty.deadlines.filter(rule=DeadlineRule.NONE).order_by("date")}
+    derived = [d for d in derived if not (d.rule == DeadlineRule.SCHEDULE
+                                          and typed.get(d.kind, 0) >= d.when.earliest.year)]
     existing = {_key(d.rule, d.derived_from_id, d.superseded_by_id): d
                 for d in treaty.deadlines.exclude(rule=DeadlineRule.NONE)}
     result, keep = Refresh(), set()

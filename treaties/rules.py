@@ -26,6 +26,8 @@ JOINED = "joined"
 RULE_TERM = "term"
 RULE_WITHDRAWAL = "withdrawal"
 RULE_CONSENT = "consent"
+RULE_SCHEDULE = "schedule"
+REVIEW_CONFERENCE = "review_conference"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Provisions:
     withdrawal_notice_months: int | None = None
     withdrawal_notice_days: int | None = None
     consent_effect_days: int | None = None  # a later ratification binds its party this many days after deposit
+    review_every_years: int | None = None  # review conferences on a schedule (the NPT's every five years)
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,21 @@ class DerivedDeadline:
 
 def derive_deadlines(provisions: Provisions, events: list[Fact]) -> list[DerivedDeadline]:
     events = sorted(events, key=lambda e: e.when.sort_key())
-    return [*_term_ends(provisions, events), *_withdrawals(provisions, events), *_joinings(provisions, events)]
+    return [*_term_ends(provisions, events), *_withdrawals(provisions, events), *_joinings(provisions, events),
+            *_next_review(provisions, events)]
+
+
+def _next_review(provisions: Provisions, events: list[Fact]) -> list[DerivedDeadline]:
+    """The review conference the schedule calls for after the last one held: its year, not a day."""
+    every = provisions.review_every_years
+    held = [e for e in events if e.kind == REVIEW_CONFERENCE]
+    if not every or not held:
+        return []
+    last = held[-1]
+    when = PreciseDate.truncate(last.when.earliest, "year")
+    return [DerivedDeadline(REVIEW_CONFERENCE, RULE_SCHEDULE, shift(when, years=every),
+                            _sentence("Review conference due", [f"the last in {when} + every {every} years"]),
+                            last.ref)]
 
 
 def _term_ends(provisions: Provisions, events: list[Fact]) -> list[DerivedDeadline]:

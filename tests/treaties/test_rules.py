@@ -67,3 +67,11 @@ def test_a_month_precise_notice_gives_the_days_it_may_take_effect():
 
 def test_without_a_known_notice_period_nothing_is_derived():
     assert derive_deadlines(Provisions(), [fact("withdrawal_notice", "2025-06-27")]) == []
+
+
+def test_a_review_cycle_gives_the_next_conference_as_a_year():
+    events = [fact("entered_into_force", "1983-12-02"), fact("review_conference", "2026-11-16")]
+    (review,) = derive_deadlines(Provisions(review_every_years=5), events)
+    assert (review.kind, str(review.when)) == ("review_conference", "2031")
+    assert review.derived_from == "review_conference@2026-11-16"
+    assert derive_deadlines(Provisions(review_every_years=5), events[:1]) == []  # none held yet: no cycle

@@ -142,7 +142,8 @@ class TreatyAdmin(SimpleHistoryAdmin):
                            "summary", "official_text_url"]}),
         ("Provisions (the rules derive deadlines from these)", {"fields": [
             ("term_years", "lapses_at_term_end"), ("extension_times", "extension_max_years"),
-            ("withdrawal_notice_months", "withdrawal_notice_days"), "consent_effect_days", "duration_text",
+            ("withdrawal_notice_months", "withdrawal_notice_days"), "consent_effect_days", "review_every_years",
+            "duration_text",
             "extension_text", "withdrawal_text", "provision_sources",
         ]}),
         ("Checking (the note is for editors only)", {"fields": ["status_explained", "parties_dates", "checked_on",

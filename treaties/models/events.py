@@ -139,6 +139,10 @@ class Deadline(Dated, Sourced):
                 fields=["derived_from"], condition=Q(rule=DeadlineRule.CONSENT),
                 name="deadline_one_per_late_ratification",
             ),
+            models.UniqueConstraint(
+                fields=["derived_from"], condition=Q(rule=DeadlineRule.SCHEDULE),
+                name="deadline_one_next_review_per_conference",
+            ),
             models.CheckConstraint(
                 name="deadline_superseded_pair",
                 condition=Q(superseded_by__isnull=True, superseded_on__isnull=True)

@@ -88,3 +88,4 @@ class DeadlineRule(models.TextChoices):
     TERM = "term", "Entry into force + term (+ extensions)"
     WITHDRAWAL = "withdrawal", "Withdrawal notice + notice period"
     CONSENT = "consent", "Ratification after entry into force + waiting period"
+    SCHEDULE = "schedule", "The last review conference + the treaty's cycle"

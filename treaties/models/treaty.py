@@ -53,6 +53,10 @@ class Treaty(models.Model):
     extension_max_years = models.PositiveSmallIntegerField(null=True, blank=True)
     withdrawal_notice_months = models.PositiveSmallIntegerField(null=True, blank=True)
     withdrawal_notice_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    review_every_years = models.PositiveSmallIntegerField(
+        "review conference every (years)", null=True, blank=True,
+        help_text="Where the treaty sets a cycle: the next review conference is derived from the last one held.",
+    )
     consent_effect_days = models.PositiveSmallIntegerField(
         "days from a later ratification to its effect", null=True, blank=True,
         help_text="A party that ratifies or accedes after entry into force is bound this many days after "
@@ -124,6 +128,7 @@ class Treaty(models.Model):
             withdrawal_notice_months=self.withdrawal_notice_months,
             withdrawal_notice_days=self.withdrawal_notice_days,
             consent_effect_days=self.consent_effect_days,
+            review_every_years=self.review_every_years,
         )
 
     def status_on(self, on) -> status.Status:
