@@ -15,6 +15,7 @@ urlpatterns = [
     path("statements/", views.statement_list, name="statement_list"),
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path("timeline/", views.timeline, name="timeline"),
+    path("coverage/", views.coverage, name="coverage"),
     # Take the deadlines anywhere: calendars, feeds, CSV
     path("calendar.ics", downloads.calendar_all, name="calendar"),
     path("treaties/<slug:slug>/calendar.ics", downloads.calendar_treaty, name="treaty_calendar"),

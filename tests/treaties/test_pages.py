@@ -291,3 +291,14 @@ def test_as_of_a_past_day_deadlines_from_later_events_are_not_shown(reference_da
     assert "5 February 2021 — Deadline: Expiry" in body
     assert "5 February 2026" not in body
     assert "Lavrov" not in text(page(client, "/statements/?on=2025-12-01"))
+
+
+def test_the_coverage_page_counts_what_the_record_holds(reference_data, client, django_assert_max_num_queries):
+    from treaties.models import Dispute
+
+    with django_assert_max_num_queries(12):
+        body = text(page(client, "/coverage/"))
+    assert f"{Treaty.objects.count()} treaties and agreements" in body
+    assert f"{Dispute.objects.count()} contested facts" in body
+    assert "Treaty text: " in body and "Press: " in body and "Russian official: " in body
+    assert "New START 30 November 2026 Checked against" in body

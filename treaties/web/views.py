@@ -92,6 +92,10 @@ def _moved_by(extension, deadlines) -> str:
     return f"Moved{to} by the {what} of {extension.when}."
 
 
+def coverage(request):
+    return render(request, "treaties/coverage.html", {"coverage": selectors.record_coverage(request.as_of)})
+
+
 def party_detail(request, slug):
     on = request.as_of
     party = get_object_or_404(Party, slug=slug)
