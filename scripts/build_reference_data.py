@@ -178,7 +178,7 @@ def participation_events(treaty: dict, parties: Parties, entry_into_force: str |
             if kind == "joined" and (not entry_into_force or row[field] <= entry_into_force
                                      or row[field] == row.get("consent")):
                 continue  # bound when the treaty entered into force, or on deposit: nothing to add
-            facts.append({"kind": kind, "date": row[field], "precision": "day", "parties": [party],
+            facts.append({"kind": kind, "date": row[field], "precision": "day", "parties": [party], "party_row": True,
                           "description": f"{party}: " + words.format(kind=row.get("consent_kind") or "consent"),
                           "source": row["source"], "confidence": row.get("confidence", "high")})
     return facts
@@ -210,7 +210,8 @@ def merge_events(old: list[dict], facts: list[dict], parties: Parties, counts: C
                       and not is_denied((f.get("source") or {}).get("url", ""))), None)
         if match is not None:
             used.add(match)
-            event = {**event, **sourced(facts[match]),
+            named = [parties.name(p) for p in facts[match]["parties"]]
+            event = {**event, **sourced(facts[match]), "parties": event["parties"] or named,
                      "editor_note": joined_notes(event.get("editor_note", ""), editor_note(facts[match]))}
             counts["events sourced anew"] += 1
         elif is_denied(event["source_url"]):
@@ -226,8 +227,11 @@ def merge_events(old: list[dict], facts: list[dict], parties: Parties, counts: C
             continue
         date, precision = day_and_precision(fact["date"], fact["precision"])
         named = [parties.name(p) for p in fact["parties"]]
-        if any(e["kind"] == fact["kind"] and e["date"] == date and set(e["parties"]) >= set(named) for e in events):
-            continue  # the same thing, already recorded (a party's date and the treaty's event)
+        if any(e["kind"] == fact["kind"] and e["date"] == date
+               and (fact.get("party_row") or set(e["parties"]) >= set(named)) for e in events):
+            # The same thing, already recorded: a party's date that the treaty's own event gives (a successor
+            # state listed with its predecessor's signature adds nothing but confusion).
+            continue
         row = event_row(fact, parties, unique_key(fact["kind"], date, named, taken))
         if row["kind"] == "extended":
             row["extension_years"] = int(_YEARS.search(fact["description"]).group(1))
