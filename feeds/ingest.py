@@ -21,7 +21,7 @@ from django.utils import timezone
 from treaties.mentions import TreatyMatcher
 from treaties.models import Statement
 from treaties.safe_html import plain_text
-from treaties.selectors import treaty_matcher
+from treaties.selectors import treaties_alive_on, treaty_matcher
 from treaties.signals import statements_linked_on_commit
 
 from .dates_mentioned import dates_mentioned
@@ -82,6 +82,12 @@ class _Found:
     mentions: list[TreatyMention] = field(default_factory=list)
     links: list = field(default_factory=list)
     suggestions: list[DeadlineSuggestion] = field(default_factory=list)
+    alive: dict = field(default_factory=dict)  # day -> treaties alive then, asked once per day in a batch
+
+    def alive_on(self, day) -> set[int]:
+        if day not in self.alive:
+            self.alive[day] = treaties_alive_on(day)
+        return self.alive[day]
 
     def save(self, *, outlet: str) -> None:
         # History, as for every statement, in one insert rather than one per statement.
@@ -191,7 +197,8 @@ def _link(statement: Statement, matcher: TreatyMatcher, text: str, found: _Found
         decided = set(TreatyMention.objects.filter(statement=statement).values_list("treaty_id", flat=True))
         already_linked = set(statement.treaties.values_list("pk", flat=True))
     links = []
-    for mention in matcher.mentions(text):
+    # What the record knew on the statement's day settles a shared name only one living treaty bears.
+    for mention in matcher.mentions(text, alive=found.alive_on(statement.date)):
         if mention.treaty in decided:
             continue
         if mention.ambiguous and mention.treaty not in already_linked:

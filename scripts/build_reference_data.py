@@ -60,6 +60,18 @@ KIND_CORRECTIONS = {  # (slug, kind, date) -> kind
 EVENT_KEYS = ["key", "kind", "date", "precision", "description", "source_url", "source_publisher", "source_kind",
               "parties", "extension_years", "date_note", "editor_note"]
 DEADLINE_KEYS = [k for k in EVENT_KEYS if k != "extension_years"]
+# Names people use in the news that neither the record nor the research had (the feeds link by names).
+COMMON_NAMES = {
+    "ctbt": ["Nuclear Test Ban Treaty", "Nuclear Test-Ban Treaty", "test ban treaty"],
+    "paris-agreement": ["Paris Climate Accord", "Paris climate agreement", "Paris climate change agreement",
+                        "Paris accord"],
+    "jcpoa": ["Iran nuclear deal", "Iran nuclear agreement"],
+    "ottawa-convention": ["landmines treaty", "landmine treaty", "Mine Ban Treaty"],
+    "ccm": ["cluster bomb treaty", "cluster munitions treaty"],
+    "tpnw": ["nuclear ban treaty"],
+    "usmca": ["USMCA", "CUSMA", "T-MEC"],
+    "who-pandemic-agreement": ["Pandemic Agreement"],
+}
 # Disputes about a treaty's own standing, whose status then reads "(contested)": (slug, how `about` begins).
 STANDING_DISPUTES = {("jcpoa", "Whether the E3 snapback"), ("ottawa-convention", "Legality of Ukraine"),
                      ("new-start", "Legal effect of Russia"), ("indus-waters-treaty", "Whether India may lawfully")}
@@ -375,6 +387,9 @@ def build() -> dict:
                 "speaker_role": fact.get("speaker_role", ""), "voice": fact.get("voice", ""),
                 "quote": fact["quote"], "language": fact.get("language", "en"), "treaties": slugs,
             }
+    for slug, names in COMMON_NAMES.items():
+        known = {alias["name"].casefold() for alias in treaties[slug]["aliases"]}
+        treaties[slug]["aliases"] += [{"name": n, "language": "en"} for n in names if n.casefold() not in known]
     for treaty in treaties.values():
         for name in ("checked_on", "checked_against", "editor_note"):
             treaty.setdefault(name, None if name == "checked_on" else "")

@@ -11,10 +11,14 @@ A name is also shared with every treaty whose name is it plus one word
 ("START" with "New START" and "START II", "Strategic Arms Reduction Treaty"
 with "New Strategic Arms Reduction Treaty"): people drop that word when the
 context makes it clear, so a bare "START" may mean any of them.
+
+What the record knows narrows that down: given the treaties alive when the text was written, a shared name
+that only one of them bears names that one ("START restrictions" in 2025 can only be New START: START I
+lapsed in 2009 and START II never entered into force). What stays ambiguous is left for a person.
 """
 
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
@@ -105,10 +109,15 @@ class TreatyMatcher:
             for match in self._regex.finditer(text)
         ]
 
-    def mentions(self, text: str) -> list[Mention]:
+    def mentions(self, text: str, alive: Collection[Hashable] | None = None) -> list[Mention]:
+        """The treaties named; with `alive`, a shared name only one living treaty bears names that one."""
         words: dict[Hashable, list[str]] = {}
         clear: dict[Hashable, bool] = {}
         for occurrence in self.occurrences(text):
+            if occurrence.ambiguous and alive is not None:
+                living = tuple(t for t in occurrence.treaties if t in alive)
+                if len(living) == 1:
+                    occurrence = Occurrence(occurrence.start, occurrence.end, occurrence.words, living)
             for treaty in occurrence.treaties:
                 if occurrence.words not in words.setdefault(treaty, []):
                     words[treaty].append(occurrence.words)

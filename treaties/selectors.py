@@ -323,3 +323,16 @@ def record_coverage(on: dt.date) -> Coverage:
         checked=list(Treaty.objects.only("slug", "short_name", "checked_on", "checked_against")
                      .order_by("short_name")),
     )
+
+
+# A treaty that lapsed this recently is still what people mean by its name (news of its expiry).
+RECENTLY_LAPSED = dt.timedelta(days=365)
+
+
+def treaties_alive_on(on: dt.date) -> set[int]:
+    """Treaties signed or in force on `on`, or lapsed within the year before: what a name could mean then."""
+    return {
+        pk for pk, status in live_statuses_on(on).items()
+        if status.code in (StatusCode.SIGNED, StatusCode.IN_FORCE)
+        or (status.is_lapsed and status.since and status.since.latest >= on - RECENTLY_LAPSED)
+    }

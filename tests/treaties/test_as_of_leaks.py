@@ -28,7 +28,7 @@ def test_no_treaty_page_shows_an_event_or_statement_from_after_the_day(reference
         dates = EVENT.findall(timeline) + STATEMENT_TIME.findall(rest)
         seen += len(dates)
         assert [d for d in dates if first_day(d) > day] == [], slug
-    assert seen > 100  # the walk read the pages' dates, not nothing
+    assert seen > 50  # the walk read the pages' dates, not nothing
 
 
 @pytest.mark.parametrize("on", DAYS)

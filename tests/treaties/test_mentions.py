@@ -96,3 +96,14 @@ def test_a_matcher_is_built_once_and_asked_many_times():
     ]
     assert matcher.mentions("") == []
     assert TreatyMatcher([]).mentions("New START") == []
+
+
+def test_a_shared_name_only_one_living_treaty_bears_names_that_one():
+    names = [("start-i", "START I"), ("start-i", "START"), ("start-ii", "START II"), ("new-start", "New START")]
+    text = "Moscow says START restrictions no longer bind it"
+    (alone,) = [m for m in TreatyMatcher(names).mentions(text) if m.treaty == "new-start"]
+    assert alone.ambiguous  # by its names alone, "START" could be any of the three
+    in_2025 = TreatyMatcher(names).mentions(text, alive={"new-start"})
+    assert [(m.treaty, m.ambiguous) for m in in_2025] == [("new-start", False)]
+    in_1995 = TreatyMatcher(names).mentions(text, alive={"start-i", "start-ii"})
+    assert all(m.ambiguous for m in in_1995)  # two were alive: a person decides

@@ -162,3 +162,19 @@ def test_reloading_keeps_what_editors_changed_or_added(reference_data, tmp_path)
     assert treaty.summary == "Corrected by an editor."
     assert result["treaties kept as edited"] == 1
     assert TreatyEvent.objects.filter(pk=added.pk).exists()
+
+
+def test_the_quote_check_finds_a_quote_that_differs_from_its_saved_page(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    mashkov = next(s for s in shipped()["statements"] if s["url"] == "https://tass.com/politics/1608067")
+    name = re.sub(r"[^A-Za-z0-9.-]", "_", mashkov["url"])
+    script = [sys.executable, str(DATASET.parents[2] / "scripts" / "check_quotes.py"), str(tmp_path)]
+    (tmp_path / f"{name}.html").write_text(f"<p>MOSCOW. {mashkov['quote'].replace('’', '&#8217;')}</p>")
+    matched = subprocess.run(script, capture_output=True, text=True)
+    assert matched.returncode == 0 and f"matched    {mashkov['url']}" in matched.stdout
+    (tmp_path / f"{name}.html").write_text("<p>MOSCOW. A different sentence altogether.</p>")
+    differs = subprocess.run(script, capture_output=True, text=True)
+    assert differs.returncode == 1 and f"DIFFERS    {mashkov['url']}" in differs.stdout

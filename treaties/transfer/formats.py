@@ -37,8 +37,9 @@ KINDS = {
             (
                 "slug", "short_name", "name", "category", "kind", "subject", "parties", "parties_note", "summary",
                 "official_text_url", "term_years", "lapses_at_term_end", "extension_times", "extension_max_years",
-                "withdrawal_notice_months", "withdrawal_notice_days", "duration_text", "extension_text",
-                "withdrawal_text", "provision_sources",
+                "withdrawal_notice_months", "withdrawal_notice_days", "consent_effect_days", "review_every_years",
+                "duration_text", "extension_text", "withdrawal_text", "provision_sources", "checked_on",
+                "checked_against", "editor_note",
             ),
             ("slug", "short_name", "name", "category", "kind"),
         ),
@@ -46,18 +47,19 @@ KINDS = {
         Kind(
             "events",
             ("treaty", "key", "kind", "date", "precision", "parties", "description", "source_url",
-             "extension_years", "date_note"),
+             "source_publisher", "source_kind", "extension_years", "date_note", "editor_note"),
             ("treaty", "kind", "date", "precision", "description", "source_url"),
         ),
         Kind(
             "deadlines",
-            ("treaty", "key", "kind", "date", "precision", "parties", "description", "source_url", "date_note"),
+            ("treaty", "key", "kind", "date", "precision", "parties", "description", "source_url",
+             "source_publisher", "source_kind", "date_note", "editor_note"),
             ("treaty", "kind", "date", "precision"),
         ),
         Kind(
             "statements",
             ("url", "title", "outlet", "date", "precision", "date_note", "speaker", "speaker_role", "quote",
-             "full_text", "language", "treaties"),
+             "full_text", "language", "voice", "treaties"),
             ("url", "title", "outlet", "date", "precision"),
         ),
     ]
@@ -313,7 +315,8 @@ def _header_problems(where: str, row: int, kind: Kind, columns: list[str]) -> li
 
 def write_json(rows_by_kind: dict[str, list[dict]]) -> str:
     document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, **rows_by_kind}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    # Dates that are plain fields (when a treaty was checked) are written as CSV writes them: YYYY-MM-DD.
+    return json.dumps(document, ensure_ascii=False, indent=1, default=lambda value: value.isoformat()) + "\n"
 
 
 def write_csv(kind: str, rows: list[dict]) -> str:

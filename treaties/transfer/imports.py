@@ -240,7 +240,7 @@ class _Plan:
             when = self._when(record)
             ok = ok and when is not None
             if when:
-                values["date"], values["precision"] = when.value, when.precision
+                values["date"], values["precision"], values["date_until"] = when.value, when.precision, when.until
         for column, known in (("parties", self.parties), ("treaties", self.treaties)):
             if column in record.values:
                 links = self._slugs(record, column, known)
@@ -258,7 +258,11 @@ class _Plan:
             self.problem(record, "date", f"{error} The month and day must exist.")
             return None
         if precision and precision not in Precision.values:
-            self.problem(record, "precision", f"“{precision}” is not a precision: use day, month or year.")
+            self.problem(record, "precision", f"“{precision}” is not a precision: use day, month, year or range.")
+            return None
+        if precision and precision != when.precision and Precision.RANGE in (precision, when.precision):
+            self.problem(record, "precision", f"A range is written as its first and last day, 2026-07-01/2027-06-30, "
+                         f"with the precision range; {text} with {precision} is not one.")
             return None
         if precision and precision != when.precision:
             self.problem(

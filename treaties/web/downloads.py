@@ -20,7 +20,9 @@ CALENDAR_CACHE_SECONDS = 24 * 60 * 60
 
 
 def calendar_response(deadlines, name: str, filename: str) -> HttpResponse:
-    deadlines = deadlines.select_related("treaty").prefetch_related("parties").order_by("date", "id")
+    # An expiry an extension replaced never fell due: calendars hold what is or was really due.
+    deadlines = deadlines.filter(superseded_on__isnull=True).select_related("treaty").prefetch_related(
+        "parties").order_by("date", "id")
     # Building thousands of events takes seconds, and calendar apps poll: keep each calendar until a
     # deadline or treaty in it changes (the key holds the newest change and the count, so edits and
     # deletions both make a new one).
