@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .. import selectors
+from ..coverage import record_coverage
 from ..models import Category, Deadline, EventKind, Party, Statement, Treaty, TreatyEvent
 from ..periods import spans, suspended_spans
 from ..provisions import provisions_in_words
@@ -93,7 +94,7 @@ def _moved_by(extension, deadlines) -> str:
 
 
 def coverage(request):
-    return render(request, "treaties/coverage.html", {"coverage": selectors.record_coverage(request.as_of)})
+    return render(request, "treaties/coverage.html", {"coverage": record_coverage(request.as_of)})
 
 
 def party_detail(request, slug):
