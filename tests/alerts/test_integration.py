@@ -84,3 +84,31 @@ def test_a_worker_killed_mid_batch_leaves_every_due_email_delivered_exactly_once
     ids = smtp.mailbox.ids()
     assert len(ids) == count and len(set(ids)) == count
     assert sorted(m["To"] for m in smtp.mailbox.messages) == sorted(f"reader{i}@example.org" for i in range(count))
+
+
+def test_a_digest_resent_after_its_worker_was_killed_keeps_its_first_message_id(smtp, worker):
+    smtp.mailbox.delay = 0.3  # a kill lands while digests are being handed over
+    treaty = treaty_due_in(1)
+    count = 10
+    for i in range(count):
+        subscription = confirmed_subscriber(f"digest{i}@example.org", treaty)
+        subscription.digest = True
+        subscription.save(update_fields=["digest"])
+    first = worker()
+    first.scan()
+    wait_for(lambda: len(smtp.mailbox.messages) >= 2, message="the first digests")
+    time.sleep(0.15)
+    first.kill()
+    assert len(smtp.mailbox.messages) < count, "the worker finished before it could be killed"
+
+    worker()
+    wait_for(lambda: ReminderDelivery.objects.exclude(status="sent").count() == 0
+             and len({m["To"] for m in smtp.mailbox.messages}) == count, timeout=90,
+             message="every digest after the restart")
+    time.sleep(2)
+    by_reader = {}
+    for message in smtp.mailbox.messages:
+        by_reader.setdefault(message["To"], set()).add(message["Message-ID"])
+    # One digest each; one sent twice across the kill carries the Message-ID it was first sent with.
+    assert sorted(by_reader) == sorted(f"digest{i}@example.org" for i in range(count))
+    assert all(len(ids) == 1 for ids in by_reader.values()), by_reader
