@@ -362,3 +362,17 @@ def test_fetch_feeds_fetches_one_source_on_demand_even_before_it_is_due(server, 
     assert out.getvalue() == ""
     call_command("fetch_feeds", "--source", str(un.pk), stdout=out)
     assert out.getvalue().startswith("UN News: Fetched. 2 entries: 2 new")
+
+
+def test_a_bare_start_in_2025_is_linked_to_new_start_the_only_start_treaty_alive_then(server, reference_data):
+    rss = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wire</title>
+<link>https://wire.example.org/</link><description>d</description>
+<item><title>Moscow says START restrictions still bind it for now</title>
+<link>https://wire.example.org/2025/start</link><pubDate>Tue, 23 Sep 2025 10:00:00 +0000</pubDate>
+<description>Officials spoke in Moscow.</description></item></channel></rss>"""
+    server.serve("/wire.rss", Page(rss.encode(), content_type="application/rss+xml"))
+    feed_fetch(source_id=source(server, "/wire.rss", "Wire").pk)
+
+    item = Statement.objects.get(url="https://wire.example.org/2025/start")
+    assert treaties_of(item) == {"new-start"}  # START I lapsed in 2009; START II never entered into force
+    assert [(m.treaty.slug, m.decision) for m in item.mentions.all()] == [("new-start", MentionDecision.LINKED)]
