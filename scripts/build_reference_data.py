@@ -72,9 +72,10 @@ COMMON_NAMES = {
     "usmca": ["USMCA", "CUSMA", "T-MEC"],
     "who-pandemic-agreement": ["Pandemic Agreement"],
 }
-# Disputes about a treaty's own standing, whose status then reads "(contested)": (slug, how `about` begins).
+# Disputes about a treaty's standing today, whose status then reads "(contested)": (slug, how `about` begins).
+# (Russia's 2023 suspension of New START was contested too, but since the expiry it no longer bears on it.)
 STANDING_DISPUTES = {("jcpoa", "Whether the E3 snapback"), ("ottawa-convention", "Legality of Ukraine"),
-                     ("new-start", "Legal effect of Russia"), ("indus-waters-treaty", "Whether India may lawfully")}
+                     ("indus-waters-treaty", "Whether India may lawfully")}
 # USMCA: the 1 July 2026 review confirmed no new term, so Article 34.7's reviews are now annual (the research's
 # 2027 review stands) and the six-year cycle no longer applies.
 NO_REVIEW_CYCLE = {"usmca"}
