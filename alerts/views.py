@@ -25,7 +25,7 @@ def subscribe(request):
         form = SubscribeForm(request.POST)
         if form.is_valid():
             address = form.cleaned_data["email"]
-            limit = subscriptions.subscribe_limit_hit(email=address, client=client_ip(request))
+            limit = subscriptions.subscribe_limit_hit(email=address, client=client_ip(request) or "unknown")
             if limit == "client":
                 return render(request, "alerts/subscribe_limited.html", status=429)
             # Over the address's limit the page says the same and nothing is sent: it reveals nothing.

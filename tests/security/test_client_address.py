@@ -118,3 +118,14 @@ def test_behind_a_proxy_one_proxy_is_assumed_unless_told_otherwise():
     assert proxy_count(BEHIND_PROXY="true") == "1"
     assert proxy_count(BEHIND_PROXY="true", PROXY_COUNT="2") == "2"
     assert "PROXY_COUNT" in proxy_count(PROXY_COUNT="-1")
+
+
+def test_a_request_without_a_socket_address_has_no_client_address_rather_than_a_made_up_one(rf, settings):
+    # A login made by code (the test client's force_login, a management command) has no REMOTE_ADDR; the
+    # lockout stores the address in PostgreSQL's inet column, which refuses anything but an address.
+    request = rf.get("/")
+    del request.META["REMOTE_ADDR"]
+    settings.PROXY_COUNT = 0
+    assert client_ip(request) is None
+    request.META["REMOTE_ADDR"] = "not-an-address"
+    assert client_ip(request) is None

@@ -19,4 +19,4 @@ class ClientRateThrottle(AnonRateThrottle):
     def get_ident(self, request):
         # DRF's own reading keys on the whole X-Forwarded-For when NUM_PROXIES is unset: a client writing a
         # new one on every request would never be counted twice.
-        return client_ip(request)
+        return client_ip(request) or "unknown"

@@ -14,8 +14,9 @@ import ipaddress
 from django.conf import settings
 
 
-def client_ip(request) -> str:
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+def client_ip(request) -> str | None:
+    """The client's address, or None where the request has none to give (a login made by code, not a socket)."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
     proxies = settings.PROXY_COUNT
     if not proxies:
         return remote
@@ -24,9 +25,12 @@ def client_ip(request) -> str:
     if not forwarded:
         return remote  # not through the proxies (a probe from inside, say)
     # Fewer entries than proxies: the furthest address any proxy recorded, as DRF does.
-    chosen = forwarded[-min(proxies, len(forwarded))]
+    return _address(forwarded[-min(proxies, len(forwarded))]) or remote
+
+
+def _address(text: str) -> str | None:
+    # Stored by django-axes in an address column (PostgreSQL's inet): anything else must not reach it.
     try:
-        # Stored by django-axes in an address column: a malformed entry must not reach the database.
-        return str(ipaddress.ip_address(chosen))
+        return str(ipaddress.ip_address(text.strip()))
     except ValueError:
-        return remote
+        return None
