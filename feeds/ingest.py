@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from treaties import versions
 from treaties.mentions import TreatyMatcher
 from treaties.models import Statement
 from treaties.safe_html import plain_text
@@ -95,6 +96,8 @@ class _Found:
         TreatyMention.objects.bulk_create(self.mentions)
         Statement.treaties.through.objects.bulk_create(self.links, ignore_conflicts=True)
         DeadlineSuggestion.objects.bulk_create(self.suggestions, ignore_conflicts=True)
+        if self.links:
+            versions.bump()  # bulk_create sends no signals
 
 
 class _Recorded:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import versions
 from .models import Deadline, DeadlineRule, Treaty
 from .rules import derive_deadlines
 from .selectors import live_statuses_on
@@ -126,4 +127,6 @@ def statuses_refresh(*, on: dt.date | None = None, treaty_ids=None, only_stale: 
     Treaty.objects.bulk_update(
         changed, ["status_code", "status_suspended", "status_since", "status_as_of", "status_detail"], batch_size=1000
     )
+    if changed:
+        versions.bump()  # bulk_update sends no signals
     return len(changed)

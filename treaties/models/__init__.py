@@ -7,8 +7,10 @@ from .kinds import Category, DeadlineKind, DeadlineRule, EventKind, SourceKind, 
 from .parties import Party
 from .statements import Statement
 from .treaty import Treaty, TreatyAlias, TreatyQuerySet
+from .version import RecordVersion
 
 __all__ = [
     "Category", "Dated", "Deadline", "DeadlineKind", "DeadlineRule", "Dispute", "EventKind", "Party", "Position",
-    "SourceKind", "Statement", "Treaty", "TreatyAlias", "TreatyEvent", "TreatyKind", "TreatyQuerySet", "Voice",
+    "RecordVersion", "SourceKind", "Statement", "Treaty", "TreatyAlias", "TreatyEvent", "TreatyKind",
+    "TreatyQuerySet", "Voice",
 ]

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .. import versions
 from ..derived import record_changed
 from ..models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
@@ -385,6 +386,7 @@ class _Plan:
                 parties.update(p.obj.pk for p in pending)
             elif kind != "statements":
                 touched.update(p.obj.treaty_id for p in pending)
+        versions.bump()  # the bulk writes above send no signals
         self.report.deadlines_refreshed += record_changed(treaty_ids=touched, party_ids=parties)
 
     def _write_links(self, kind: str, pending: list[_Pending]) -> None:
