@@ -147,13 +147,31 @@ def test_new_starts_page_shows_its_passed_expiry_extension_suspension_and_the_ta
 
 def test_new_starts_page_as_of_december_2025_is_in_force_suspended_with_66_days_to_go(reference_data, client):
     body = text(page(client, "/treaties/new-start/?on=2025-12-01"))
-    assert "In force since 5 February 2011 · Suspended by Russia since 21 February 2023" in body
-    assert "Expiry 5 February 2026 — in 66 days" in body
+    assert "In force since 5 February 2011 — 15 years ago Suspended by Russia since 21 February 2023" in body
+    assert "Next deadline: Expiry, 5 February 2026 — in 66 days" in body
+    assert "Email me before New START’s deadlines" in body
     assert "Suspended by Russia from 21 February 2023, still suspended on 1 December 2025." in body
     # Not yet known on that day:
     later = Statement.objects.filter(treaties__slug="new-start", date__gt=dt.date(2025, 12, 1))
     assert later.exists() and not [s.title for s in later if s.title in body]
     assert "5 February 2026 — Expired" not in body
+
+
+def test_new_starts_page_leads_with_its_expiry_and_offers_no_alerts_it_would_never_send(reference_data, client):
+    html = page(client, "/treaties/new-start/")
+    main = text(html.split('<main id="main"')[1])
+    lead = main.split("Status on 27 November 2026")[1].strip()
+    assert lead.startswith("Expired on 5 February 2026 — 295 days ago"), lead[:200]
+    assert "Nothing is left to fall due" in lead.split("About")[0]
+    assert "Email me before" not in main
+    assert 'class="status-panel status-expired"' in html
+
+
+def test_a_treaty_still_in_force_offers_alerts_under_its_status(reference_data, client):
+    main = text(page(client, "/treaties/paris-agreement/").split('<main id="main"')[1])
+    lead = main.split("Status on 27 November 2026")[1].split("About")[0]
+    assert lead.strip().startswith("In force since 4 November 2016")
+    assert "Email me before Paris Agreement’s deadlines" in lead
 
 
 def test_every_date_on_a_treaty_page_links_to_its_source(reference_data, client):

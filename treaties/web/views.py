@@ -8,6 +8,7 @@ from .. import selectors
 from ..coverage import record_coverage
 from ..models import Category, Deadline, EventKind, Party, Statement, Treaty, TreatyEvent
 from ..periods import spans, suspended_spans
+from ..prospects import nothing_to_come
 from ..provisions import provisions_in_words
 from .forms import statement_filters, treaty_filters
 from .timeline import timeline_chart, treaty_timeline
@@ -72,6 +73,7 @@ def treaty_detail(request, slug):
         "timeline": treaty_timeline(events, deadlines, lifespan, on, moved=moved),
         "suspensions": suspended_spans(lifespan),
         "next_deadline": upcoming[0] if upcoming else None,
+        "nothing_to_come": nothing_to_come(status, upcoming),
         "provisions": provisions_in_words(
             term_years=treaty.term_years, lapses_at_term_end=treaty.lapses_at_term_end,
             extension_times=treaty.extension_times, extension_max_years=treaty.extension_max_years,
