@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from treaties.models import Category, Party, Treaty
+from treaties.prospects import treaties_with_nothing_to_come
 
 from .models import Subscription
 from .reminders import DEFAULT_LEADS, LEAD_CHOICES, lead_label, time_zones
@@ -56,6 +58,18 @@ class ChoicesForm(forms.Form):
         data = super().clean()
         if not (data.get("everything") or data.get("treaties") or data.get("categories") or data.get("parties")):
             raise forms.ValidationError("Choose what to follow: every treaty, some treaties, a category or a party.")
+        treaties = data.get("treaties") or []
+        only_treaties = treaties and not (data.get("everything") or data.get("categories") or data.get("parties"))
+        if only_treaties and not data.get("statements"):
+            # Said before anything is sent or confirmed: these alerts would never send a thing.
+            done = treaties_with_nothing_to_come(timezone.localdate(), [t.pk for t in treaties])
+            if len(done) == len(treaties):
+                names = "; ".join(f"{treaty.short_name} {status.headline}" for treaty, status in done)
+                raise forms.ValidationError(
+                    f"Nothing is left to fall due for what you chose ({names}), so no reminder would ever be sent. "
+                    "Tick “Also email me when a statement … is added” to follow what officials say, "
+                    "or choose a treaty still in force."
+                )
         return data
 
     def choices(self) -> Choices:

@@ -100,6 +100,14 @@ def test_each_filter_narrows_the_treaty_list(reference_data, client, query, pres
         assert f" {name} " not in body
 
 
+def test_searching_a_party_name_finds_what_the_party_filter_finds(reference_data, client):
+    def found(query):
+        return set(re.findall(r'href="/treaties/([a-z0-9-]+)/"><strong>', page(client, f"/treaties/?{query}")))
+
+    by_filter = found("party=russia")
+    assert len(by_filter) > 4 and found("q=Russia") >= by_filter
+
+
 def test_the_list_sorts_by_next_deadline_name_or_entry_into_force(reference_data, client):
     def order(sort):
         html = page(client, f"/treaties/?sort={sort}&on=2025-12-01")
