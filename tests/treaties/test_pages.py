@@ -191,6 +191,19 @@ def test_every_date_on_a_treaty_page_links_to_its_source(reference_data, client)
     assert "Source: <a" in timeline and "(official)</a>" in timeline  # the publisher and the kind of source
 
 
+def test_provision_sources_are_named_by_publisher_and_kind_not_numbered(reference_data, client):
+    body = text(page(client, "/treaties/new-start/"))
+    sources = body.split("Sources:")[1].split("Contested")[0]
+    assert "U.S. Department of State (official)" in sources  # the publisher the record gives state.gov elsewhere
+    assert "foreignpolicyblogs.com" in sources  # a site the record names nowhere else keeps its own name
+    assert "[1]" not in body
+
+
+def test_no_event_on_new_starts_timeline_is_typed_other(reference_data, client):
+    html = page(client, "/treaties/new-start/")
+    assert "— Other" not in text(html.split('<ol class="timeline"')[1])
+
+
 def test_a_month_precision_date_is_shown_as_a_month(reference_data, client):
     body = text(page(client, "/treaties/open-skies/"))
     assert "December 2021 — Withdrawn (Russia)" in body

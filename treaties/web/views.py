@@ -10,6 +10,8 @@ from ..models import Category, Deadline, EventKind, Party, Statement, Treaty, Tr
 from ..periods import spans, suspended_spans
 from ..prospects import nothing_to_come
 from ..provisions import provisions_in_words
+from ..sources import citations
+from ..templatetags.treaty_tags import web_link
 from .forms import statement_filters, treaty_filters
 from .timeline import timeline_chart, treaty_timeline
 
@@ -79,6 +81,11 @@ def treaty_detail(request, slug):
             extension_times=treaty.extension_times, extension_max_years=treaty.extension_max_years,
             withdrawal_notice_months=treaty.withdrawal_notice_months,
             withdrawal_notice_days=treaty.withdrawal_notice_days,
+        ),
+        "provision_sources": citations(
+            [url for url in treaty.provision_sources or [] if web_link(url)],
+            [(f.source_url, f.source_publisher, f.get_source_kind_display().lower() if f.source_kind else "")
+             for f in [*events, *deadlines]],
         ),
         "statements": treaty.statements.filter(date__lte=on).order_by("-date", "-id")[:20],
         # Where sources disagree about the treaty, every side is shown with its source; none chosen silently.
