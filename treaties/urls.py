@@ -3,7 +3,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .api import views as api
-from .web import crawlers, downloads, views
+from .web import changes, crawlers, downloads, views
 from .web.syndication import StatementsFeed, TreatyStatementsFeed
 
 app_name = "treaties"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path("timeline/", views.timeline, name="timeline"),
     path("coverage/", views.coverage, name="coverage"),
+    path("changes/", changes.what_changed, name="changes"),
+    path("changes/feed/", changes.ChangesFeed(), name="changes_feed"),
     path("robots.txt", crawlers.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.index, {"sitemaps": crawlers.SITEMAPS, "sitemap_url_name": "treaties:sitemap_section"},
          name="sitemap"),

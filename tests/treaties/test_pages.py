@@ -5,6 +5,7 @@ import pytest
 import time_machine
 
 from tests.support.factories import make_treaties
+from treaties import versions
 from treaties.models import Statement, Treaty, TreatyEvent
 from treaties.selectors import BUCKETS, live_statuses_on, matches_status, upcoming_deadlines
 
@@ -341,3 +342,11 @@ def test_the_coverage_page_counts_what_the_record_holds(reference_data, client, 
     assert f"{Dispute.objects.count()} contested facts" in body
     assert "Treaty text: " in body and "Press: " in body and "Russian official: " in body
     assert "New START 30 November 2026 Checked against" in body
+
+
+def test_a_treaty_page_says_how_to_cite_it_with_a_link_fixed_to_its_day(reference_data, client, settings):
+    settings.SITE_URL = "https://treaties.example.org"
+    body = text(page(client, "/treaties/new-start/?on=2025-12-01"))
+    version = versions.current().number
+    assert (f"Treaty Tracker, “New START”, as of 1 December 2025, record version {version}. "
+            "https://treaties.example.org/treaties/new-start/?on=2025-12-01 (accessed 27 November 2026).") in body
