@@ -14,7 +14,8 @@ def test_robots_txt_keeps_crawlers_off_the_admin_signed_links_and_as_of_copies(c
     response = client.get("/robots.txt")
     body = response.content.decode()
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
-    assert "Disallow: /admin/" in body and "Disallow: /alerts/" in body and "Disallow: /*?*on=" in body
+    assert "Disallow: /admin/" in body and "Disallow: /alerts/manage/" in body and "Disallow: /*?*on=" in body
+    assert "Disallow: /alerts/\n" not in body  # the subscribe page is for everyone
     assert "Sitemap: http://testserver/sitemap.xml" in body
 
 

@@ -1,7 +1,7 @@
 """What search engines are told: robots.txt and the sitemap.
 
 Every page takes `?on=` for any day, an endless space of near-copies: crawlers are asked to keep to today's pages,
-which the sitemap lists. The admin and subscribers' signed pages are nobody's search result.
+which the sitemap lists. The admin and subscribers' signed pages are nobody's search result; the subscribe page is.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -15,7 +15,9 @@ from ..models import Party, Statement, Treaty
 @require_GET
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("treaties:sitemap"))
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /alerts/", "Disallow: /*?*on=", f"Sitemap: {sitemap}"]
+    private = ["/admin/", "/alerts/confirm/", "/alerts/manage/", "/alerts/unsubscribe/", "/alerts/calendar/",
+               "/dev/"]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in private), "Disallow: /*?*on=", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
