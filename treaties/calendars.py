@@ -21,7 +21,7 @@ import zoneinfo
 from django.conf import settings
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from .models import Deadline, DeadlineRule
+from .models import Deadline, DeadlineRevision, DeadlineRule
 from .precision import Precision
 
 REFRESH = dt.timedelta(hours=6)
@@ -84,14 +84,18 @@ def content_digest(deadline: Deadline) -> str:
     return hashlib.sha256(_event(deadline, site_url="").to_ical()).hexdigest()
 
 
-def stamp(deadline: Deadline) -> dt.datetime:
-    # revised_at is set with every revision; a deadline written by a writer that has not yet told the record
-    # (`derived.record_changed`) has none, and is stamped with its last save.
-    return deadline.revised_at or deadline.updated_at
+def _revision(deadline: Deadline) -> tuple[int, dt.datetime]:
+    try:
+        revision = deadline.calendar_revision
+    except DeadlineRevision.DoesNotExist:
+        # Written by a writer that has not yet told the record (`derived.record_changed`): its first revision.
+        return 0, deadline.updated_at
+    return revision.number, revision.revised_at
 
 
 def deadlines_calendar(deadlines, *, name: str) -> bytes:
-    """The calendar of these deadlines; give them with `treaty`, `derived_from` and `parties` loaded."""
+    """The calendar of these deadlines; give them with `treaty`, `derived_from`, `calendar_revision` and `parties`
+    loaded."""
     calendar = Calendar()
     calendar.add("prodid", "-//Treaty Tracker//Deadlines//EN")
     calendar.add("version", "2.0")
@@ -107,9 +111,10 @@ def deadlines_calendar(deadlines, *, name: str) -> bytes:
     calendar.add_component(Timezone.from_tzinfo(zoneinfo.ZoneInfo(settings.TIME_ZONE)))
     for deadline in deadlines:
         event = _event(deadline, site_url=settings.SITE_URL)
+        sequence, revised_at = _revision(deadline)
         event.add("uid", uid(deadline))
-        event.add("sequence", deadline.revision)
-        event.add("dtstamp", stamp(deadline))
-        event.add("last-modified", stamp(deadline))
+        event.add("sequence", sequence)
+        event.add("dtstamp", revised_at)
+        event.add("last-modified", revised_at)
         calendar.add_component(event)
     return calendar.to_ical()

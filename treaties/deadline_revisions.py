@@ -3,8 +3,8 @@
 `revise` runs at the end of `derived.deadlines_refresh`, which every writer calls after changing a treaty's record
 (and `record_changed` calls for each treaty a renamed party appears in), so it runs in the writer's transaction.
 It compares each deadline's event, as a subscriber would read it (`calendars.content_digest`), with the one last
-published: a difference is a new revision (SEQUENCE + 1, DTSTAMP now), however small and however soon after the
-last; the same content is no revision, so loading the same data again changes nothing.
+published (`DeadlineRevision`): a difference is a new revision (SEQUENCE + 1, DTSTAMP now), however small and
+however soon after the last; the same content is no revision, so loading the same data again changes nothing.
 """
 
 import datetime as dt
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from . import versions
 from .calendars import content_digest
-from .models import Deadline, DeadlineRule, Treaty
+from .models import DeadlineRevision, DeadlineRule, Treaty
 from .transfer.formats import natural_keys
 
 
@@ -51,18 +51,22 @@ def revise(*, treaty: Treaty) -> int:
     named = _name_unnamed(treaty)
     now = timezone.now()
     revised = 0
-    deadlines = treaty.deadlines.select_related("treaty", "derived_from").prefetch_related("parties")
+    deadlines = treaty.deadlines.select_related("treaty", "derived_from", "calendar_revision") \
+        .prefetch_related("parties")
     for deadline in deadlines:
         digest = content_digest(deadline)
-        if digest == deadline.revision_digest:
+        try:
+            revision = deadline.calendar_revision
+        except DeadlineRevision.DoesNotExist:  # new: what it shows now is its first revision
+            DeadlineRevision.objects.create(deadline=deadline, digest=digest,
+                                            revised_at=_first_published(deadline.treaty, now))
+            revised += 1
             continue
-        row = Deadline.objects.filter(pk=deadline.pk)
-        if deadline.revision_digest == "":  # new: what it shows now is its first revision
-            row.update(revision_digest=digest, revised_at=_first_published(deadline.treaty, now))
-        else:  # changed, or from before revisions were counted (NULL): subscribers may hold something else
-            row.update(revision_digest=digest, revision=F("revision") + 1, revised_at=now)
-        revised += 1
+        if digest != revision.digest:
+            # A conditional update, so two writers revising at once both count.
+            DeadlineRevision.objects.filter(pk=deadline.pk).update(digest=digest, number=F("number") + 1,
+                                                                   revised_at=now)
+            revised += 1
     if named or revised:
         versions.bump()  # update() sends no signals; cached calendars and exports key on the version
     return revised
-

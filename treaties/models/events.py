@@ -110,15 +110,8 @@ class Deadline(Dated, Sourced):
         help_text="A stable name for this deadline within its treaty, used to match imports.",
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # What calendar subscribers have seen (`treaties.deadline_revisions`): the revision counts each change to
-    # the event they read (SEQUENCE), revised_at is when it last changed (DTSTAMP), and the digest is of the
-    # event as last published ("" for a new deadline, NULL for one from before revisions were counted).
-    revision = models.PositiveIntegerField(default=0, editable=False)
-    revised_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revision_digest = models.CharField(max_length=64, null=True, blank=True, default="", editable=False)  # noqa: DJ001
 
-    # The revision is the calendars' bookkeeping, not an editor's change.
-    history = HistoricalRecords(excluded_fields=["revision", "revised_at", "revision_digest"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "id"]

@@ -24,8 +24,8 @@ CALENDAR_CACHE_SECONDS = 24 * 60 * 60
 def calendar_response(request, deadlines, *, name: str, filename: str, private: bool = False) -> HttpResponse:
     """The calendar of these deadlines: 304 when the client's copy is current, else built once per version."""
     # An expiry an extension replaced never fell due: calendars hold what is or was really due.
-    deadlines = deadlines.filter(superseded_on__isnull=True).select_related("treaty", "derived_from") \
-        .prefetch_related("parties").order_by("date", "id")
+    deadlines = deadlines.filter(superseded_on__isnull=True).order_by("date", "id") \
+        .select_related("treaty", "derived_from", "calendar_revision").prefetch_related("parties")
     try:
         selection = str(deadlines.query)  # holds the selection's values: a subscriber's treaties, say
     except EmptyResultSet:  # a selection of nothing (`pk__in=[]`) has no SQL
@@ -34,7 +34,9 @@ def calendar_response(request, deadlines, *, name: str, filename: str, private: 
 
     def build(version) -> bytes:
         # Building thousands of events takes seconds, and calendar apps poll: one build per version of the record.
-        cache_key = f"calendar:{version.number}:{key}"
+        # The version's time too, since a new database (a restore) counts its versions from 1 again.
+        stamp = version.changed_at.isoformat() if version.changed_at else ""
+        cache_key = f"calendar:{version.number}:{stamp}:{key}"
         body = cache.get(cache_key)
         if body is None:
             body = deadlines_calendar(deadlines, name=name)
