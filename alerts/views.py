@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from treaties.models import Deadline, Treaty
 from treaties.prospects import treaties_with_nothing_to_come
+from treaties.web.calendars import calendar_response
 from treaties.web.client_ip import client_ip
-from treaties.web.downloads import calendar_response
 
 from . import signed_links, subscriptions
 from .forms import ChoicesForm, SubscribeForm
@@ -105,8 +105,10 @@ def subscription_calendar(request, token):
         return invalid
     if not subscription.is_active:
         return render(request, "alerts/subscription_link_invalid.html", status=404)
-    deadlines = Deadline.objects.filter(treaty__in=subscriptions.watched_treaties(subscription).values("pk"))
-    return calendar_response(deadlines, "Treaty deadlines you follow", "my-treaty-deadlines.ics")
+    # The treaties themselves, not a subquery: the calendar's ETag then changes when the choices do.
+    watched = sorted(subscriptions.watched_treaties(subscription).values_list("pk", flat=True))
+    return calendar_response(request, Deadline.objects.filter(treaty__in=watched), name="Treaty deadlines you follow",
+                             filename="my-treaty-deadlines.ics", private=True)
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie or token; the link is the key

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import versions
+from . import deadline_revisions, versions
 from .models import Deadline, DeadlineRule, Treaty
 from .rules import derive_deadlines
 from .selectors import live_statuses_on
@@ -77,6 +77,7 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
     result.deleted = len(stale)
     stale.delete()
     statuses_refresh(treaty_ids=[treaty.pk])
+    deadline_revisions.revise(treaty=treaty)
     return result
 
 

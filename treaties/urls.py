@@ -3,7 +3,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .api import views as api
-from .web import changes, crawlers, downloads, views
+from .web import calendars, changes, crawlers, downloads, views
 from .web.syndication import StatementsFeed, TreatyStatementsFeed
 
 app_name = "treaties"
@@ -24,10 +24,10 @@ urlpatterns = [
          name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": crawlers.SITEMAPS}, name="sitemap_section"),
     # Take the deadlines anywhere: calendars, feeds, CSV
-    path("calendar.ics", downloads.calendar_all, name="calendar"),
-    path("treaties/<slug:slug>/calendar.ics", downloads.calendar_treaty, name="treaty_calendar"),
-    path("categories/<str:category>/calendar.ics", downloads.calendar_category, name="category_calendar"),
-    path("parties/<slug:slug>/calendar.ics", downloads.calendar_party, name="party_calendar"),
+    path("calendar.ics", calendars.calendar_all, name="calendar"),
+    path("treaties/<slug:slug>/calendar.ics", calendars.calendar_treaty, name="treaty_calendar"),
+    path("categories/<str:category>/calendar.ics", calendars.calendar_category, name="category_calendar"),
+    path("parties/<slug:slug>/calendar.ics", calendars.calendar_party, name="party_calendar"),
     path("statements/feed/", StatementsFeed(), name="statements_feed"),
     path("treaties/<slug:slug>/statements/feed/", TreatyStatementsFeed(), name="treaty_statements_feed"),
     path("treaties.csv", downloads.treaties_csv, name="treaties_csv"),

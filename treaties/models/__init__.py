@@ -5,12 +5,13 @@ from .disputes import Dispute, Position
 from .events import Deadline, TreatyEvent
 from .kinds import Category, DeadlineKind, DeadlineRule, EventKind, SourceKind, TreatyKind, Voice
 from .parties import Party
+from .revisions import DeadlineRevision
 from .statements import Statement
 from .treaty import Treaty, TreatyAlias, TreatyQuerySet
 from .version import RecordVersion
 
 __all__ = [
-    "Category", "Dated", "Deadline", "DeadlineKind", "DeadlineRule", "Dispute", "EventKind", "Party", "Position",
-    "RecordVersion", "SourceKind", "Statement", "Treaty", "TreatyAlias", "TreatyEvent", "TreatyKind",
-    "TreatyQuerySet", "Voice",
+    "Category", "Dated", "Deadline", "DeadlineKind", "DeadlineRevision", "DeadlineRule", "Dispute", "EventKind",
+    "Party", "Position", "RecordVersion", "SourceKind", "Statement", "Treaty", "TreatyAlias", "TreatyEvent",
+    "TreatyKind", "TreatyQuerySet", "Voice",
 ]

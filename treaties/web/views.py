@@ -29,6 +29,7 @@ def dashboard(request):
         "buckets": [(key, label, counts.get(key, 0)) for key, label in selectors.BUCKETS.items()],
         "statements": selectors.recent_statements(on),
         "treaty_count": sum(counts.values()),
+        "categories": Category.choices,  # each has its own calendar
     })
 
 
