@@ -32,9 +32,11 @@ migrate: install
 data: migrate
 	$(BIN)/python manage.py load_reference_data
 
-# Web, Celery worker and beat together; Ctrl-C stops all three.
+# Web, Celery worker and beat together; Ctrl-C stops all three. `PORT=8123 make run` serves on 8123, and links in
+# emails follow it unless SITE_URL says otherwise (honcho gives each process its own PORT, so SITE_URL is set here).
+PORT ?= 8000
 run: data
-	$(BIN)/honcho start
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho start --port $(PORT)
 
 test: install
 	$(BIN)/ruff check .

@@ -1,16 +1,34 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from treaties.models import Category, Party, Treaty
+from treaties.prospects import treaties_with_nothing_to_come
 
+from . import zones
 from .models import Subscription
-from .reminders import DEFAULT_LEADS, LEAD_CHOICES, lead_label, time_zones
+from .reminders import DEFAULT_LEADS, LEAD_CHOICES, lead_label
 from .subscriptions import Choices
 
 
-def _zone_choices() -> list[tuple[str, str]]:
-    zones = set(time_zones()) | {settings.TIME_ZONE}
-    return [(zone, zone.replace("_", " ")) for zone in sorted(zones)]
+class TimeZoneField(forms.CharField):
+    """A search box over the curated zones (`alerts.zones`); a city or country that names one zone is enough."""
+
+    widget = forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("help_text", "Type a city or a country, e.g. Zurich or Japan, and pick from the list.")
+        super().__init__(max_length=64, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        zone = zones.resolve(text)
+        if zone is None:
+            raise forms.ValidationError(
+                f"“{text}” is not a time zone we know. Type a city or a country and pick from the list, "
+                "e.g. Europe/Zurich.")
+        return zone
 
 
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
@@ -38,7 +56,7 @@ class ChoicesForm(forms.Form):
         help_text="Every treaty the party is bound by.",
     )
     lead_days = _lead_field()
-    time_zone = forms.ChoiceField(label="Time zone", choices=lambda: _zone_choices())
+    time_zone = TimeZoneField()
     hour = forms.TypedChoiceField(label="At", coerce=int, choices=HOURS, initial=8)
     digest = forms.TypedChoiceField(
         label="How", coerce=lambda value: value == "digest", initial="immediate", widget=forms.RadioSelect,
@@ -52,10 +70,26 @@ class ChoicesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].initial = settings.TIME_ZONE
 
+    @property
+    def time_zone_picker(self):
+        return zones.picker()
+
     def clean(self):
         data = super().clean()
         if not (data.get("everything") or data.get("treaties") or data.get("categories") or data.get("parties")):
             raise forms.ValidationError("Choose what to follow: every treaty, some treaties, a category or a party.")
+        treaties = data.get("treaties") or []
+        only_treaties = treaties and not (data.get("everything") or data.get("categories") or data.get("parties"))
+        if only_treaties and not data.get("statements"):
+            # Said before anything is sent or confirmed: these alerts would never send a thing.
+            done = treaties_with_nothing_to_come(timezone.localdate(), [t.pk for t in treaties])
+            if len(done) == len(treaties):
+                names = "; ".join(f"{treaty.short_name} {status.headline}" for treaty, status in done)
+                raise forms.ValidationError(
+                    f"Nothing is left to fall due for what you chose ({names}), so no reminder would ever be sent. "
+                    "Tick “Also email me when a statement … is added” to follow what officials say, "
+                    "or choose a treaty still in force."
+                )
         return data
 
     def choices(self) -> Choices:
@@ -93,7 +127,7 @@ class SubscriptionAdminForm(forms.ModelForm):
     lead_days = _lead_field()
     categories = forms.MultipleChoiceField(choices=Category.choices, required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    time_zone = forms.ChoiceField(choices=lambda: _zone_choices())
+    time_zone = TimeZoneField()
 
     class Meta:
         model = Subscription

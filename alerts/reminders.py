@@ -55,14 +55,6 @@ def is_time_zone(name: str) -> bool:
     return name in _known_zones()
 
 
-@cache
-def time_zones() -> tuple[str, ...]:
-    """The zones a subscriber picks from: "Area/City" names and UTC, not the aliases ("GB", "localtime")."""
-    areas = ("Africa/", "America/", "Antarctica/", "Arctic/", "Asia/", "Atlantic/", "Australia/", "Europe/",
-             "Indian/", "Pacific/")
-    return tuple(sorted(z for z in _known_zones() if z.startswith(areas) or z == "UTC"))
-
-
 def effective_day(*, now: dt.datetime, time_zone: str, hour: int) -> dt.date:
     """The subscriber's latest local day whose send hour has come: today from `hour` on, else yesterday."""
     local = now.astimezone(zoneinfo.ZoneInfo(time_zone))

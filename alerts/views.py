@@ -5,13 +5,16 @@ import email.policy
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from treaties.models import Deadline, Treaty
+from treaties.prospects import treaties_with_nothing_to_come
 from treaties.web.client_ip import client_ip
 from treaties.web.downloads import calendar_response
 
@@ -35,7 +38,10 @@ def subscribe(request):
     else:
         treaty = Treaty.objects.filter(slug=request.GET.get("treaty", "")).first()
         form = SubscribeForm(initial={"treaties": [treaty.pk]} if treaty else None)
-    return render(request, "alerts/subscribe.html", {"form": form}, status=400 if form.errors else 200)
+    chosen = [int(pk) for pk in form["treaties"].value() or [] if str(pk).isdigit()]
+    return render(request, "alerts/subscribe.html", {
+        "form": form, "nothing_to_come": treaties_with_nothing_to_come(timezone.localdate(), chosen),
+    }, status=400 if form.errors else 200)
 
 
 def subscribe_sent(request):
@@ -59,9 +65,15 @@ def subscription_confirm(request, token):
         return invalid
     if request.method == "POST":
         active = subscriptions.subscription_confirm(subscription=subscription)
+        messages.success(request,
+                         f"Confirmed: alerts before deadlines of {active.watching()} will go to {active.email}.")
         token = signed_links.subscription_token(active, salt=signed_links.MANAGE_SALT)
         return redirect("alerts:subscription_manage", token=token)
-    return render(request, "alerts/subscription_confirm.html", {"subscription": subscription})
+    return render(request, "alerts/subscription_confirm.html", {
+        "subscription": subscription,
+        "nothing_to_come": treaties_with_nothing_to_come(
+            timezone.localdate(), subscription.treaties.values_list("pk", flat=True)),
+    })
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,16 +81,16 @@ def subscription_manage(request, token):
     subscription, invalid = _subscription_or_invalid(request, token, salt=signed_links.MANAGE_SALT)
     if invalid:
         return invalid
-    saved = False
     if request.method == "POST" and subscription.is_active:
         form = ChoicesForm(request.POST)
         if form.is_valid():
             subscriptions.subscription_update(subscription=subscription, choices=form.choices())
-            saved = True
+            messages.success(request, "Saved. Your alerts follow these choices from now on.")
+            return redirect(request.path)
     else:
         form = ChoicesForm(initial=ChoicesForm.initial_from(subscriptions.choices_of(subscription)))
     return render(request, "alerts/subscription_manage.html", {
-        "subscription": subscription, "form": form, "saved": saved, "watching": subscription.watching(),
+        "subscription": subscription, "form": form, "watching": subscription.watching(),
         "unsubscribe_url": signed_links.unsubscribe_url(subscription),
         "calendar_url": signed_links.calendar_url(subscription),
         "webcal_url": "webcal://" + signed_links.calendar_url(subscription).split("://", 1)[1],

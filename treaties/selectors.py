@@ -200,6 +200,13 @@ SORTS = {
 }
 
 
+def _involving(parties: QuerySet) -> Q:
+    """Treaties that list one of these parties or name it in an event (a party that left, one that joined late):
+    one rule, so that searching "Russia" and filtering by Russia find the same treaties."""
+    return Q(Exists(Treaty.parties.through.objects.filter(treaty=OuterRef("pk"), party__in=parties))) | Q(
+        Exists(TreatyEvent.objects.filter(treaty=OuterRef("pk"), parties__in=parties)))
+
+
 def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     """Treaties matching the filters, annotated with their next deadline and entry into force."""
     # Correlated subqueries use the (treaty, date) indexes; a join + GROUP BY would
@@ -217,18 +224,14 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     if filters.q:
         treaties = treaties.filter(
             Q(pk__in=treaties_named(filters.q).values("pk"))
-            | Exists(Party.objects.filter(treaties=OuterRef("pk")).filter(Q(name__icontains=filters.q)
-                                                                          | Q(short_name__icontains=filters.q)))
+            | _involving(Party.objects.filter(Q(name__icontains=filters.q) | Q(short_name__icontains=filters.q)))
         )
     if filters.category:
         treaties = treaties.filter(category=filters.category)
     if filters.kind:
         treaties = treaties.filter(kind=filters.kind)
     if filters.party:
-        treaties = treaties.filter(
-            Exists(Treaty.parties.through.objects.filter(treaty=OuterRef("pk"), party__slug=filters.party))
-            | Exists(TreatyEvent.objects.filter(treaty=OuterRef("pk"), parties__slug=filters.party))
-        )
+        treaties = treaties.filter(_involving(Party.objects.filter(slug=filters.party)))
     if filters.due_within is not None:
         until = on + dt.timedelta(days=filters.due_within)
         treaties = treaties.filter(

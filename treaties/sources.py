@@ -5,6 +5,7 @@ bodies, and only then wires and expert bodies. Wikipedia, its mirrors, aggregato
 never a source: they copy without checking, so a date there can be nobody's.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 DENIED_HOSTS = {
@@ -26,3 +27,17 @@ def host(url: str) -> str:
 def is_denied(url: str) -> bool:
     name = host(url)
     return any(name == denied or name.endswith("." + denied) for denied in DENIED_HOSTS)
+
+
+@dataclass(frozen=True)
+class Citation:
+    url: str
+    publisher: str
+    kind: str = ""  # "official", "press"…; empty where the record does not say
+
+
+def citations(urls, named) -> list[Citation]:
+    """Name bare source links for a reader: by the publisher and kind the record gives elsewhere for the same site
+    (`named`: (url, publisher, kind) of the treaty's dated facts), else by the site's own name."""
+    known = {host(url): (publisher, kind) for url, publisher, kind in named if publisher}
+    return [Citation(url, *known.get(host(url), (host(url), ""))) for url in urls if url]

@@ -1,8 +1,9 @@
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .api import views as api
-from .web import downloads, views
+from .web import changes, crawlers, downloads, views
 from .web.syndication import StatementsFeed, TreatyStatementsFeed
 
 app_name = "treaties"
@@ -16,6 +17,12 @@ urlpatterns = [
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path("timeline/", views.timeline, name="timeline"),
     path("coverage/", views.coverage, name="coverage"),
+    path("changes/", changes.what_changed, name="changes"),
+    path("changes/feed/", changes.ChangesFeed(), name="changes_feed"),
+    path("robots.txt", crawlers.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": crawlers.SITEMAPS, "sitemap_url_name": "treaties:sitemap_section"},
+         name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": crawlers.SITEMAPS}, name="sitemap_section"),
     # Take the deadlines anywhere: calendars, feeds, CSV
     path("calendar.ics", downloads.calendar_all, name="calendar"),
     path("treaties/<slug:slug>/calendar.ics", downloads.calendar_treaty, name="treaty_calendar"),

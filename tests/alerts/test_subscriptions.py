@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from alerts import sending, signed_links
 from alerts.models import DeliveryKind, ReminderDelivery, Subscription
-from treaties.models import Treaty
+from treaties.derived import deadlines_refresh
+from treaties.models import Treaty, TreatyEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,40 @@ def test_subscribing_sends_only_a_confirmation_until_the_address_confirms(client
     response = client.post(confirm)
     assert response.status_code == 302 and "/alerts/manage/" in response.url
     assert Subscription.objects.get().is_active
+    shown = client.get(response.url).content.decode()
+    assert "Confirmed: alerts before deadlines of New START will go to reader@example.org." in shown
+
+
+@pytest.fixture
+def expired():
+    treaty = Treaty.objects.create(slug="inf", short_name="INF Treaty", name="INF Treaty", category="arms_control",
+                                   kind="bilateral")
+    for kind, day in (("entered_into_force", dt.date(1988, 6, 1)), ("terminated", dt.date(2019, 8, 2))):
+        TreatyEvent.objects.create(treaty=treaty, kind=kind, date=day, precision="day")
+    deadlines_refresh(treaty=treaty)
+    return treaty
+
+
+def test_alerts_for_only_treaties_with_nothing_to_come_are_refused_with_the_reason(client, expired):
+    page = client.get(reverse("alerts:subscribe") + "?treaty=inf").content.decode()
+    assert "Nothing is left to fall due for INF Treaty." in page
+    assert "INF Treaty terminated on 2 August 2019 and no deadline remains on its record" in page
+
+    response = client.post(reverse("alerts:subscribe"), form(treaties=[expired.pk]))
+    assert response.status_code == 400
+    assert "no reminder would ever be sent" in response.content.decode()
+    assert not Subscription.objects.exists()
+
+    # Statements about it can still come: that is worth confirming.
+    response = client.post(reverse("alerts:subscribe"), form(treaties=[expired.pk], statements="on"))
+    assert response.status_code == 302 and Subscription.objects.count() == 1
+
+
+def test_the_confirm_page_says_which_followed_treaties_have_nothing_to_come(client, start, expired):
+    subscription = Subscription.objects.create(email="reader@example.org", time_zone="UTC", lead_mask=1)
+    subscription.treaties.set([start, expired])
+    page = client.get(signed_links.confirm_url(subscription)).content.decode()
+    assert "Nothing is left to fall due for INF Treaty." in page and "New START" not in page.split("notice")[1]
 
 
 def test_a_confirm_link_expires_after_seven_days(client, start):
@@ -172,8 +207,8 @@ def test_the_manage_page_changes_the_choices(client, start):
                                                confirmed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     data = form(categories=["environment"], lead_days=["90", "1"], digest="digest", statements="on")
     del data["email"]
-    response = client.post(signed_links.manage_url(subscription), data)
-    assert response.status_code == 200 and b"Saved" in response.content
+    response = client.post(signed_links.manage_url(subscription), data, follow=True)
+    assert response.status_code == 200 and b"Saved. Your alerts follow these choices" in response.content
     subscription.refresh_from_db()
     assert subscription.lead_days == [90, 1] and subscription.digest and subscription.statements
     assert subscription.watching() == "environment treaties"

@@ -35,6 +35,7 @@ def site(transactional_db, live_server, reference_rows) -> Site:
         PageType("statement", f"/statements/{statement.pk}/"),
         PageType("timeline", "/timeline/"),
         PageType("coverage", "/coverage/"),
+        PageType("changes", "/changes/"),
         PageType("alerts-subscribe", "/alerts/"),
         PageType("alerts-sent", "/alerts/check-your-inbox/"),
         PageType("alerts-confirm", _path(signed_links.confirm_url(waiting))),

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 
 from tests.support.factories import make_treaties
+from treaties import versions
 from treaties.models import Statement, Treaty, TreatyEvent
 from treaties.selectors import BUCKETS, live_statuses_on, matches_status, upcoming_deadlines
 
@@ -100,6 +101,14 @@ def test_each_filter_narrows_the_treaty_list(reference_data, client, query, pres
         assert f" {name} " not in body
 
 
+def test_searching_a_party_name_finds_what_the_party_filter_finds(reference_data, client):
+    def found(query):
+        return set(re.findall(r'href="/treaties/([a-z0-9-]+)/"><strong>', page(client, f"/treaties/?{query}")))
+
+    by_filter = found("party=russia")
+    assert len(by_filter) > 4 and found("q=Russia") >= by_filter
+
+
 def test_the_list_sorts_by_next_deadline_name_or_entry_into_force(reference_data, client):
     def order(sort):
         html = page(client, f"/treaties/?sort={sort}&on=2025-12-01")
@@ -147,13 +156,31 @@ def test_new_starts_page_shows_its_passed_expiry_extension_suspension_and_the_ta
 
 def test_new_starts_page_as_of_december_2025_is_in_force_suspended_with_66_days_to_go(reference_data, client):
     body = text(page(client, "/treaties/new-start/?on=2025-12-01"))
-    assert "In force since 5 February 2011 · Suspended by Russia since 21 February 2023" in body
-    assert "Expiry 5 February 2026 — in 66 days" in body
+    assert "In force since 5 February 2011 — 15 years ago Suspended by Russia since 21 February 2023" in body
+    assert "Next deadline: Expiry, 5 February 2026 — in 66 days" in body
+    assert "Email me before New START’s deadlines" in body
     assert "Suspended by Russia from 21 February 2023, still suspended on 1 December 2025." in body
     # Not yet known on that day:
     later = Statement.objects.filter(treaties__slug="new-start", date__gt=dt.date(2025, 12, 1))
     assert later.exists() and not [s.title for s in later if s.title in body]
     assert "5 February 2026 — Expired" not in body
+
+
+def test_new_starts_page_leads_with_its_expiry_and_offers_no_alerts_it_would_never_send(reference_data, client):
+    html = page(client, "/treaties/new-start/")
+    main = text(html.split('<main id="main"')[1])
+    lead = main.split("Status on 27 November 2026")[1].strip()
+    assert lead.startswith("Expired on 5 February 2026 — 295 days ago"), lead[:200]
+    assert "Nothing is left to fall due" in lead.split("About")[0]
+    assert "Email me before" not in main
+    assert 'class="status-panel status-expired"' in html
+
+
+def test_a_treaty_still_in_force_offers_alerts_under_its_status(reference_data, client):
+    main = text(page(client, "/treaties/paris-agreement/").split('<main id="main"')[1])
+    lead = main.split("Status on 27 November 2026")[1].split("About")[0]
+    assert lead.strip().startswith("In force since 4 November 2016")
+    assert "Email me before Paris Agreement’s deadlines" in lead
 
 
 def test_every_date_on_a_treaty_page_links_to_its_source(reference_data, client):
@@ -163,6 +190,19 @@ def test_every_date_on_a_treaty_page_links_to_its_source(reference_data, client)
     assert entries > 14
     assert timeline.count("Source: <a href=") == entries
     assert "Source: <a" in timeline and "(official)</a>" in timeline  # the publisher and the kind of source
+
+
+def test_provision_sources_are_named_by_publisher_and_kind_not_numbered(reference_data, client):
+    body = text(page(client, "/treaties/new-start/"))
+    sources = body.split("Sources:")[1].split("Contested")[0]
+    assert "U.S. Department of State (official)" in sources  # the publisher the record gives state.gov elsewhere
+    assert "foreignpolicyblogs.com" in sources  # a site the record names nowhere else keeps its own name
+    assert "[1]" not in body
+
+
+def test_no_event_on_new_starts_timeline_is_typed_other(reference_data, client):
+    html = page(client, "/treaties/new-start/")
+    assert "— Other" not in text(html.split('<ol class="timeline"')[1])
 
 
 def test_a_month_precision_date_is_shown_as_a_month(reference_data, client):
@@ -302,3 +342,11 @@ def test_the_coverage_page_counts_what_the_record_holds(reference_data, client, 
     assert f"{Dispute.objects.count()} contested facts" in body
     assert "Treaty text: " in body and "Press: " in body and "Russian official: " in body
     assert "New START 30 November 2026 Checked against" in body
+
+
+def test_a_treaty_page_says_how_to_cite_it_with_a_link_fixed_to_its_day(reference_data, client, settings):
+    settings.SITE_URL = "https://treaties.example.org"
+    body = text(page(client, "/treaties/new-start/?on=2025-12-01"))
+    version = versions.current().number
+    assert (f"Treaty Tracker, “New START”, as of 1 December 2025, record version {version}. "
+            "https://treaties.example.org/treaties/new-start/?on=2025-12-01 (accessed 27 November 2026).") in body

@@ -23,6 +23,7 @@ class TreatyKind(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
+    ADOPTED = "adopted", "Text adopted"
     OPENED_FOR_SIGNATURE = "opened_for_signature", "Opened for signature"
     SIGNED = "signed", "Signed"
     RATIFIED = "ratified", "Ratified"
@@ -41,6 +42,8 @@ class EventKind(models.TextChoices):
     NOTIFICATION = "notification", "Notification"
     AMENDED = "amended", "Amended"
     STATEMENT = "statement", "Official statement"
+    IMPLEMENTED = "implemented", "Implementation step"
+    PERIOD_ENDED = "period_ended", "Period ended"
     OTHER = "other", "Other"
 
 

@@ -1,6 +1,8 @@
 from django import template
+from django.conf import settings
 from django.utils.http import urlencode
 
+from .. import versions
 from ..web import countdown as countdowns
 
 register = template.Library()
@@ -49,3 +51,17 @@ def webcal(context, path):
 def web_link(url):
     """The URL if it is http(s), else "": for links held in JSON, where no column constraint applies."""
     return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else ""
+
+
+@register.inclusion_tag("treaties/includes/cite.html", takes_context=True)
+def cite(context, title):
+    """"Cite this page": a permanent link fixed to the as-of day, and the record's version it was read from (the
+    record may be corrected later; the version tells a reader which one was cited)."""
+    request, day = context["request"], context["as_of"]
+    return {
+        "title": title,
+        "as_of": day,
+        "today": context["today"],
+        "permalink": f"{settings.SITE_URL}{request.path}?on={day.isoformat()}",
+        "version": versions.current(),
+    }

@@ -8,7 +8,10 @@ from .. import selectors
 from ..coverage import record_coverage
 from ..models import Category, Deadline, EventKind, Party, Statement, Treaty, TreatyEvent
 from ..periods import spans, suspended_spans
+from ..prospects import nothing_to_come
 from ..provisions import provisions_in_words
+from ..sources import citations
+from ..templatetags.treaty_tags import web_link
 from .forms import statement_filters, treaty_filters
 from .timeline import timeline_chart, treaty_timeline
 
@@ -72,11 +75,17 @@ def treaty_detail(request, slug):
         "timeline": treaty_timeline(events, deadlines, lifespan, on, moved=moved),
         "suspensions": suspended_spans(lifespan),
         "next_deadline": upcoming[0] if upcoming else None,
+        "nothing_to_come": nothing_to_come(status, upcoming),
         "provisions": provisions_in_words(
             term_years=treaty.term_years, lapses_at_term_end=treaty.lapses_at_term_end,
             extension_times=treaty.extension_times, extension_max_years=treaty.extension_max_years,
             withdrawal_notice_months=treaty.withdrawal_notice_months,
             withdrawal_notice_days=treaty.withdrawal_notice_days,
+        ),
+        "provision_sources": citations(
+            [url for url in treaty.provision_sources or [] if web_link(url)],
+            [(f.source_url, f.source_publisher, f.get_source_kind_display().lower() if f.source_kind else "")
+             for f in [*events, *deadlines]],
         ),
         "statements": treaty.statements.filter(date__lte=on).order_by("-date", "-id")[:20],
         # Where sources disagree about the treaty, every side is shown with its source; none chosen silently.
