@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, User
 
 from tests.support import reference_snapshot
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
+from tests.support.browser import browser  # noqa: F401 - a fixture for tests in a real Chromium
 
 
 @pytest.fixture(scope="session")
