@@ -38,7 +38,12 @@ PORT ?= 8000
 run: data
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho start --port $(PORT)
 
-test: install
+# The page audits' tools (axe-core, the Nu HTML checker), pinned in package-lock.json; skipped without npm.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the page audits (tests/pages) will be skipped"; fi
+
+test: install node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
