@@ -1,0 +1,79 @@
+"""The record's tables as CSV, filtered as the pages are and as of any day (`?on=`).
+
+The columns are the data package's (`treaties.dataset.tables`): one table, one set of columns, whether it comes
+from a list page's link or from the whole dataset. UTF-8 without a byte-order mark; `?for=excel` adds one, which
+Excel needs to read UTF-8 (Cyrillic aliases) and which every other reader would take as part of the first name.
+"""
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
+from .. import selectors
+from ..dataset import tables
+from ..dataset.package import csv_lines
+from ..models import Deadline, Party, Treaty, TreatyEvent
+from .forms import statement_filters, treaty_filters
+
+
+def _csv(request, table: str, filename: str, rows) -> StreamingHttpResponse:
+    excel = request.GET.get("for") == "excel"
+    response = StreamingHttpResponse(csv_lines(tables.TABLES[table], rows, excel=excel),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _refused(problem: str) -> HttpResponse:
+    return HttpResponse(f"Some filters could not be used: {problem}", status=400,
+                        content_type="text/plain; charset=utf-8")
+
+
+def _bad_filters(form) -> HttpResponse:
+    return _refused("; ".join(f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
+                              for name, errors in form.errors.items()))
+
+
+def treaties_csv(request):
+    on = request.as_of
+    form, filters = treaty_filters(request)
+    if form.is_bound and not form.is_valid():
+        return _bad_filters(form)
+    return _csv(request, "treaties", f"treaties-{on.isoformat()}.csv",
+                tables.treaty_rows(selectors.treaty_search(filters, on), on))
+
+
+def statements_csv(request):
+    form, filters = statement_filters(request)
+    if form.is_bound and not form.is_valid():
+        return _bad_filters(form)
+    return _csv(request, "statements", "statements.csv",
+                tables.statement_rows(selectors.statement_search(on=request.as_of, **filters)))
+
+
+def _for_treaty(request, rows):
+    """Rows of one treaty (`?treaty=slug`) or all; None when the slug is unknown."""
+    slug = request.GET.get("treaty", "").strip()
+    if not slug:
+        return rows
+    if not Treaty.objects.filter(slug=slug).exists():
+        return None
+    return rows.filter(treaty__slug=slug)
+
+
+def events_csv(request):
+    # As of a day, only what had happened by then.
+    events = _for_treaty(request, TreatyEvent.objects.filter(date__lte=request.as_of))
+    if events is None:
+        return _refused(f"Treaty: no treaty “{request.GET['treaty'][:60]}”.")
+    return _csv(request, "events", f"events-{request.as_of.isoformat()}.csv", tables.event_rows(events))
+
+
+def deadlines_csv(request):
+    deadlines = _for_treaty(request, Deadline.objects.filter(selectors.known_on(request.as_of)))
+    if deadlines is None:
+        return _refused(f"Treaty: no treaty “{request.GET['treaty'][:60]}”.")
+    return _csv(request, "deadlines", f"deadlines-{request.as_of.isoformat()}.csv", tables.deadline_rows(deadlines))
+
+
+def parties_csv(request):
+    return _csv(request, "parties", "parties.csv", tables.party_rows(Party.objects.all()))
