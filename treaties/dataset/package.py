@@ -64,8 +64,10 @@ class Package:
 
 
 def key_of(version: versions.Version, status_on: dt.date) -> str:
-    """What names one package: the record's version and the day its statuses are for."""
-    return f"{version.etag}-{status_on:%Y%m%d}"
+    """What names one package: the record's version and the day its statuses are for. The moment of the version
+    is in it too, so a database loaded afresh, whose numbers start again, never meets a package cached before."""
+    moment = int(version.changed_at.timestamp() * 1_000_000) if version.changed_at else 0
+    return f"{version.etag}.{moment}-{status_on:%Y%m%d}"
 
 
 def current() -> Package:
