@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from .. import versions
 from ..transfer.formats import spreadsheet_safe
-from .tables import TABLES, Table, whole_record
+from .rows import whole_record
+from .tables import TABLES, Table
 
 NAME = "treaty-tracker"
 TITLE = "Treaty Tracker: international treaties, their deadlines and what officials say about them"
@@ -128,7 +129,7 @@ def describe(version: versions.Version, status_on: dt.date, sources: list[dict])
 
 
 def _described(table: Table, status_on: dt.date) -> str:
-    return table.description.replace("`status_on`", status_on.isoformat())
+    return table.description + (f" Statuses are for {status_on.isoformat()}." if "status_on" in table.columns else "")
 
 
 def _one_file(descriptor: dict, inline: dict[str, str]) -> str:

@@ -1,6 +1,6 @@
 """The record's tables as CSV, filtered as the pages are and as of any day (`?on=`).
 
-The columns are the data package's (`treaties.dataset.tables`): one table, one set of columns, whether it comes
+The columns and rows are the data package's (`treaties.dataset`): one table, one set of columns, whether it comes
 from a list page's link or from the whole dataset. UTF-8 without a byte-order mark; `?for=excel` adds one, which
 Excel needs to read UTF-8 (Cyrillic aliases) and which every other reader would take as part of the first name.
 """
@@ -9,15 +9,15 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from .. import selectors
-from ..dataset import tables
+from ..dataset import rows, tables
 from ..dataset.package import csv_lines
 from ..models import Deadline, Party, Treaty, TreatyEvent
 from .forms import statement_filters, treaty_filters
 
 
-def _csv(request, table: str, filename: str, rows) -> StreamingHttpResponse:
+def _csv(request, table: str, filename: str, records) -> StreamingHttpResponse:
     excel = request.GET.get("for") == "excel"
-    response = StreamingHttpResponse(csv_lines(tables.TABLES[table], rows, excel=excel),
+    response = StreamingHttpResponse(csv_lines(tables.TABLES[table], records, excel=excel),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
@@ -39,7 +39,7 @@ def treaties_csv(request):
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
     return _csv(request, "treaties", f"treaties-{on.isoformat()}.csv",
-                tables.treaty_rows(selectors.treaty_search(filters, on), on))
+                rows.treaty_rows(selectors.treaty_search(filters, on), on))
 
 
 def statements_csv(request):
@@ -47,17 +47,17 @@ def statements_csv(request):
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
     return _csv(request, "statements", "statements.csv",
-                tables.statement_rows(selectors.statement_search(on=request.as_of, **filters)))
+                rows.statement_rows(selectors.statement_search(on=request.as_of, **filters)))
 
 
-def _for_treaty(request, rows):
+def _for_treaty(request, queryset):
     """Rows of one treaty (`?treaty=slug`) or all; None when the slug is unknown."""
     slug = request.GET.get("treaty", "").strip()
     if not slug:
-        return rows
+        return queryset
     if not Treaty.objects.filter(slug=slug).exists():
         return None
-    return rows.filter(treaty__slug=slug)
+    return queryset.filter(treaty__slug=slug)
 
 
 def events_csv(request):
@@ -65,15 +65,15 @@ def events_csv(request):
     events = _for_treaty(request, TreatyEvent.objects.filter(date__lte=request.as_of))
     if events is None:
         return _refused(f"Treaty: no treaty “{request.GET['treaty'][:60]}”.")
-    return _csv(request, "events", f"events-{request.as_of.isoformat()}.csv", tables.event_rows(events))
+    return _csv(request, "events", f"events-{request.as_of.isoformat()}.csv", rows.event_rows(events))
 
 
 def deadlines_csv(request):
     deadlines = _for_treaty(request, Deadline.objects.filter(selectors.known_on(request.as_of)))
     if deadlines is None:
         return _refused(f"Treaty: no treaty “{request.GET['treaty'][:60]}”.")
-    return _csv(request, "deadlines", f"deadlines-{request.as_of.isoformat()}.csv", tables.deadline_rows(deadlines))
+    return _csv(request, "deadlines", f"deadlines-{request.as_of.isoformat()}.csv", rows.deadline_rows(deadlines))
 
 
 def parties_csv(request):
-    return _csv(request, "parties", "parties.csv", tables.party_rows(Party.objects.all()))
+    return _csv(request, "parties", "parties.csv", rows.party_rows(Party.objects.all()))
