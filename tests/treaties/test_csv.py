@@ -80,6 +80,7 @@ def test_an_unknown_treaty_on_an_events_csv_gets_a_400_naming_it(reference_data,
     response = client.get("/events.csv?treaty=no-such-treaty")
     assert response.status_code == 400
     assert "no-such-treaty" in response.content.decode()
+    assert client.get("/deadlines.csv", {"treaty": "new-start\x00"}).status_code == 400
 
 
 def test_the_statements_csv_honours_filters_and_keeps_cyrillic(reference_data, client):

@@ -5,6 +5,7 @@ from a list page's link or from the whole dataset. UTF-8 without a byte-order ma
 Excel needs to read UTF-8 (Cyrillic aliases) and which every other reader would take as part of the first name.
 """
 
+from django.core.validators import slug_re
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
@@ -55,7 +56,8 @@ def _for_treaty(request, queryset):
     slug = request.GET.get("treaty", "").strip()
     if not slug:
         return queryset
-    if not Treaty.objects.filter(slug=slug).exists():
+    # Not a slug (a NUL byte, which PostgreSQL refuses to compare) is unknown as surely as a slug no treaty has.
+    if not slug_re.fullmatch(slug) or not Treaty.objects.filter(slug=slug).exists():
         return None
     return queryset.filter(treaty__slug=slug)
 
