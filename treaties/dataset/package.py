@@ -90,7 +90,7 @@ def build(version: versions.Version, status_on: dt.date) -> Package:
         objects = []
 
         def keeping(rows, objects=objects):
-            # Each row is written to both files as it is read: a large record's rows are never all held at once.
+            # Each row goes into both files, as text, as it is read: the rows are never all Python objects at once.
             for row in sources.noting(rows):
                 objects.append(json.dumps(row, ensure_ascii=False))
                 yield row
