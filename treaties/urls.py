@@ -3,7 +3,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .api import views as api
-from .web import calendars, changes, crawlers, downloads, views
+from .web import calendars, changes, crawlers, csv_downloads, data, views
 from .web.syndication import StatementsFeed, TreatyStatementsFeed
 
 app_name = "treaties"
@@ -30,8 +30,14 @@ urlpatterns = [
     path("parties/<slug:slug>/calendar.ics", calendars.calendar_party, name="party_calendar"),
     path("statements/feed/", StatementsFeed(), name="statements_feed"),
     path("treaties/<slug:slug>/statements/feed/", TreatyStatementsFeed(), name="treaty_statements_feed"),
-    path("treaties.csv", downloads.treaties_csv, name="treaties_csv"),
-    path("statements.csv", downloads.statements_csv, name="statements_csv"),
+    path("treaties.csv", csv_downloads.treaties_csv, name="treaties_csv"),
+    path("statements.csv", csv_downloads.statements_csv, name="statements_csv"),
+    path("events.csv", csv_downloads.events_csv, name="events_csv"),
+    path("deadlines.csv", csv_downloads.deadlines_csv, name="deadlines_csv"),
+    path("parties.csv", csv_downloads.parties_csv, name="parties_csv"),
+    # The whole record as a dataset: stable addresses, the record's version in the ETag and the file names
+    path("data/", data.data_page, name="data"),
+    path("data/<str:filename>", data.data_file, name="data_file"),
     # The read-only API
     path("api/treaties/", api.TreatyList.as_view(), name="api_treaties"),
     path("api/treaties/<slug:slug>/", api.TreatyDetail.as_view(), name="api_treaty"),

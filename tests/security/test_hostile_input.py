@@ -55,7 +55,7 @@ def test_payloads_render_inert_on_every_page(hostile, client):
     treaty, statement = hostile
     for url in ["/", "/treaties/", "/treaties/hostile/", "/parties/hostile-party/", "/statements/",
                 f"/statements/{statement.pk}/", "/timeline/", f"/treaties/?q={IMAGE}", f"/statements/?q={SCRIPT}",
-                f"/?on={SCRIPT}"]:
+                f"/?on={SCRIPT}", "/data/"]:
         response = client.get(url)
         assert response.status_code in (200, 400), url
         assert_inert(response.content.decode(), url)
@@ -134,7 +134,7 @@ def test_huge_inputs_are_refused_early_with_a_message(reference_data, client):
 
 
 PAGES = ["/", "/treaties/", "/statements/", "/timeline/", "/treaties/new-start/", "/api/treaties/",
-         "/api/statements/", "/api/deadlines/", "/treaties.csv", "/statements.csv"]
+         "/api/statements/", "/api/deadlines/", "/treaties.csv", "/statements.csv", "/events.csv", "/deadlines.csv"]
 PARAMS = ["q", "status", "category", "party", "kind", "due_within", "sort", "page", "on", "treaty", "outlet",
           "speaker", "date_from", "date_to", "upcoming", "page_size"]
 junk = st.one_of(
@@ -150,6 +150,8 @@ junk = st.one_of(
 def test_fuzzed_query_strings_never_cause_a_server_error(reference_data_once, client, page, params):
     response = client.get(page, params, HTTP_ACCEPT="application/json" if page.startswith("/api/") else "text/html")
     assert response.status_code in (200, 304, 400, 404), (page, params, response.status_code)
+    if response.streaming:  # a CSV is written as it is sent: read it all, so an error while writing shows too
+        b"".join(response.streaming_content)
 
 
 # Every other way data comes in, fuzzed: imports, feeds and the subscribe form.
