@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.support.services import require
 from treaties.models import Treaty
@@ -34,8 +33,7 @@ def browser(monkeypatch):
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
-    call_command("load_reference_data", verbosity=0)
+def site(live_server, reference_data):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return live_server.url
 
