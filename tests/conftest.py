@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import override_settings
 
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
 from tests.support.reference_snapshot import SharedDataset, restore
@@ -20,6 +21,14 @@ def pytest_collection_modifyitems(items):
     # Tests that share the dataset run one after another, so it is opened a few times per process, not per test.
     # (A stable sort: the order within each group is unchanged, and the same in every xdist worker.)
     items.sort(key=lambda item: "reference_data" not in item.fixturenames)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # The production hasher spends a third of a second of CPU per password on purpose; every editor a test
+    # logs in would pay it. No test is about the hash's strength (Django's own advice for test settings).
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")
