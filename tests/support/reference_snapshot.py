@@ -76,8 +76,6 @@ class SharedDataset:
         if self.is_open:
             return
         self._atomic = transaction.atomic()
-        # Marked as Django's test transactions are, so code under test may still open durable blocks.
-        self._atomic._from_testcase = True
         self._atomic.__enter__()
         restore(self.rows)
 
