@@ -47,7 +47,7 @@ test: install node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 	# Fault drills restart and kill servers of their own, and their timings want the machine to themselves,
 	# so they run alone, after everything else.
 	$(BIN)/pytest -m drill -p no:xdist $(PYTEST_ARGS)

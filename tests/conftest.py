@@ -1,22 +1,65 @@
-
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import override_settings
 
-from tests.support import reference_snapshot
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
 from tests.support.browser import browser  # noqa: F401 - a fixture for tests in a real Chromium
+from tests.support.reference_snapshot import SharedDataset, restore
+
+# What makes pytest-django run a test as a TransactionTestCase, whose writes are committed.
+COMMITTING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def shares_the_dataset(request) -> bool:
+    """Whether a test runs inside the shared dataset's transaction: it asks for the dataset and commits nothing."""
+    if "reference_data" not in request.fixturenames or COMMITTING_FIXTURES & set(request.fixturenames):
+        return False
+    marker = request.node.get_closest_marker("django_db")
+    return not (marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+
+
+def pytest_collection_modifyitems(items):
+    # Tests that share the dataset run one after another, so it is opened a few times per process, not per test.
+    # (A stable sort: the order within each group is unchanged, and the same in every xdist worker.)
+    items.sort(key=lambda item: "reference_data" not in item.fixturenames)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # The production hasher spends a third of a second of CPU per password on purpose; every editor a test
+    # logs in would pay it. No test is about the hash's strength (Django's own advice for test settings).
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")
-def reference_rows(django_db_setup, django_db_blocker):
+def shared_dataset(django_db_setup, django_db_blocker):
+    dataset = SharedDataset()
+    yield dataset
     with django_db_blocker.unblock():
-        return reference_snapshot.take()
+        dataset.close()
 
 
 @pytest.fixture
-def reference_data(db, reference_rows):
-    """The shipped dataset, as `make run` loads it (loaded once per process, copied in for each test)."""
-    reference_snapshot.restore(reference_rows)
+def _django_db_helper(request, shared_dataset, django_db_blocker):
+    """pytest-django's per-test transaction (or flush), with the shared dataset opened around it or closed first.
+
+    Every database test passes through here, whether it asks for `db`, `transactional_db` or the marker."""
+    with django_db_blocker.unblock():
+        if shares_the_dataset(request):
+            shared_dataset.open()
+        else:
+            shared_dataset.close()
+    # The plugin's own fixture of the same name: its transaction opens inside the shared one.
+    yield request.getfixturevalue("_django_db_helper")
+
+
+@pytest.fixture
+def reference_data(db, shared_dataset):
+    """The shipped dataset, as `make run` loads it. Tests asking for it share one copy (see
+    tests/support/reference_snapshot.py); one that commits gets its own, removed after it."""
+    if not shared_dataset.is_open:
+        restore(shared_dataset.rows)
 
 
 @pytest.fixture
@@ -31,15 +74,6 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-@pytest.fixture
-def reference_data_once(db, reference_rows):
-    """The shipped dataset for property-based tests, whose examples share one test's transaction."""
-    from treaties.models import Treaty
-
-    if not Treaty.objects.exists():
-        reference_snapshot.restore(reference_rows)
 
 
 @pytest.fixture(scope="session")

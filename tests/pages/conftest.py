@@ -36,6 +36,7 @@ def site(transactional_db, live_server, reference_rows) -> Site:
         PageType("timeline", "/timeline/"),
         PageType("coverage", "/coverage/"),
         PageType("changes", "/changes/"),
+        PageType("data", "/data/"),
         PageType("alerts-subscribe", "/alerts/"),
         PageType("alerts-sent", "/alerts/check-your-inbox/"),
         PageType("alerts-confirm", _path(signed_links.confirm_url(waiting))),

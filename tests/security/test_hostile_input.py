@@ -147,7 +147,7 @@ junk = st.one_of(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(page=st.sampled_from(PAGES), params=st.dictionaries(st.sampled_from(PARAMS), junk, max_size=5))
-def test_fuzzed_query_strings_never_cause_a_server_error(reference_data_once, client, page, params):
+def test_fuzzed_query_strings_never_cause_a_server_error(reference_data, client, page, params):
     response = client.get(page, params, HTTP_ACCEPT="application/json" if page.startswith("/api/") else "text/html")
     assert response.status_code in (200, 304, 400, 404), (page, params, response.status_code)
     if response.streaming:  # a CSV is written as it is sent: read it all, so an error while writing shows too
@@ -169,7 +169,7 @@ csv_cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_si
     raw=st.binary(max_size=200),
     use_raw=st.booleans(),
 )
-def test_a_fuzzed_import_either_writes_cleanly_or_writes_nothing_with_a_message(reference_data_once, name,
+def test_a_fuzzed_import_either_writes_cleanly_or_writes_nothing_with_a_message(reference_data, name,
                                                                                header, rows, raw, use_raw):
     import csv
     import io
@@ -218,7 +218,7 @@ def test_a_fuzzed_feed_is_read_or_refused_with_a_reason_never_crashes(body):
                                                      "immediate", "digest", "on", "0", "999"])),
     max_size=8,
 ))
-def test_a_fuzzed_subscribe_form_gets_an_answer_never_a_server_error(reference_data_once, client, data):
+def test_a_fuzzed_subscribe_form_gets_an_answer_never_a_server_error(reference_data, client, data):
     from django.core.cache import cache
 
     cache.clear()  # the per-client limit would otherwise answer 429 to most examples

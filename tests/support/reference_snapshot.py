@@ -1,8 +1,12 @@
-"""The shipped dataset, loaded once per test process and copied into each test that asks for it.
+"""The shipped dataset, loaded once per test process and shared by the tests that ask for it.
 
 Loading it as `make run` does (every record matched, cleaned, saved with its history, every treaty's
-deadlines re-derived) takes thousands of queries; a test that only needs the record gets the same rows,
-history included, in a few bulk inserts. Tests of the loader itself still call it.
+deadlines re-derived) takes thousands of queries and seconds; `take()` does that once per process and keeps
+the rows. Tests that ask for the dataset run one after another inside one open transaction that holds
+them (`SharedDataset`), each in a savepoint rolled back after it, the way Django's `TestCase` shares
+`setUpTestData`: a test costs nothing to set up and cannot leave anything behind for the next. Tests that
+commit (live servers, Celery workers) get the rows copied in with a few bulk inserts instead, and their usual
+flush removes them. Tests of the loader itself still call it.
 """
 
 import io
@@ -46,3 +50,38 @@ def restore(rows: dict) -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+class SharedDataset:
+    """The dataset inside a transaction kept open across consecutive tests that ask for it.
+
+    Opened before such a test's own transaction (which then becomes a savepoint inside it), rolled back
+    before the next test that does not ask for it, so that one starts on an empty record as before."""
+
+    def __init__(self):
+        self._rows = None
+        self._atomic = None
+
+    @property
+    def rows(self) -> dict:
+        if self._rows is None:
+            self._rows = take()
+        return self._rows
+
+    @property
+    def is_open(self) -> bool:
+        return self._atomic is not None
+
+    def open(self) -> None:
+        if self.is_open:
+            return
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        restore(self.rows)
+
+    def close(self) -> None:
+        if not self.is_open:
+            return
+        transaction.set_rollback(True)
+        atomic, self._atomic = self._atomic, None
+        atomic.__exit__(None, None, None)

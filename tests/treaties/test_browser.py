@@ -4,7 +4,6 @@ Screenshots land in var/screenshots/ (not committed) for a person to look at.
 """
 
 import pytest
-from django.core.management import call_command
 
 from tests.support.browser import SCREENSHOTS
 from treaties.models import Treaty
@@ -12,8 +11,7 @@ from treaties.selectors import status_filter
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
-    call_command("load_reference_data", verbosity=0)
+def site(live_server, reference_data):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return live_server.url
 
