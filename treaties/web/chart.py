@@ -213,12 +213,10 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
             continue
         start, end = window.clamp(span.start), window.clamp(span.end)
         if start < end:
-            label = span.status.label
-            until = "" if span.open_ended else f" to {span.end:%-d %b %Y}"
             when = (f"since {span.start:%-d %B %Y}" if span.open_ended
                     else f"from {span.start:%-d %B %Y} to {span.end:%-d %B %Y}")
             row.bars.append(Bar(window.x(start), max(round(window.x(end) - window.x(start), 2), 0.25), span.css,
-                                f"{label} from {span.start:%-d %b %Y}{until}", when, label))
+                                _phrase(span), when, span.status.label))
     ending_days = {e.when.latest for e in events if e.kind in ENDINGS}
     for event in events:
         symbol = MARKS.get(event.kind)
@@ -261,14 +259,15 @@ def _mark(window: Window, symbol: str, what: str, when: PreciseDate, parties) ->
 
 
 def _summary(life) -> str:
-    parts = []
-    for span in life:
-        if span.status.is_lapsed:
-            parts.append(f"{span.status.label} on {span.start:%-d %b %Y}")
-        else:
-            until = "" if span.open_ended else f" to {span.end:%-d %b %Y}"
-            parts.append(f"{span.status.label} from {span.start:%-d %b %Y}{until}")
-    return "; ".join(parts) or "no recorded events"
+    return "; ".join(_phrase(span) for span in life) or "no recorded events"
+
+
+def _phrase(span) -> str:
+    """"in force from 5 Feb 2011 to 21 Feb 2023"; "expired on 5 Feb 2026"."""
+    if span.status.is_lapsed:
+        return f"{span.status.label} on {span.start:%-d %b %Y}"
+    until = "" if span.open_ended else f" to {span.end:%-d %b %Y}"
+    return f"{span.status.label} from {span.start:%-d %b %Y}{until}"
 
 
 def _note(life, window: Window) -> str:
