@@ -86,6 +86,7 @@ def test_open_skies_shows_both_withdrawals_each_with_its_party(reference_data):
         ("withdrawn", "Withdrawn — Russia: 18 December 2021"),
     ]
     assert [m.who for m in row.marks if m.symbol == "withdrawn"] == ["US", "RU"]
+    assert row.summary.endswith("; United States withdrew on 22 November 2020; Russia withdrew on 18 December 2021")
 
 
 def test_deadlines_to_come_are_drawn_and_later_ones_wait_at_the_right_edge(reference_data):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..periods import spans
 from ..precision import PreciseDate
+from ..status import status_on
 
 # The first and last years a window may show: the as-of field's own bounds.
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2199
@@ -167,6 +168,11 @@ class Chart:
     legend: list[tuple[str, str]]  # the symbols drawn in this view, with what they mean
     widest: Window  # every year the treaties on this page have something in
 
+    @property
+    def plot_share(self) -> float:
+        """The share of the chart's width the time axis takes, for the script that pans it by dragging."""
+        return round((PLOT_RIGHT - PLOT_LEFT) / 100, 4)
+
     def moves(self) -> list[tuple[str, int | None, int | None]]:
         """Links that move the window: (label, first year, last year), None for the default's years."""
         w, default = self.window, Window.default(self.on)
@@ -203,10 +209,11 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
     known = {e.pk for e in events}
     deadlines = [d for d in treaty.deadlines.all()
                  if (d.derived_from_id is None or d.derived_from_id in known) and d.superseded_by_id not in known]
-    life = spans(bilateral=treaty.kind == "bilateral", provisions=treaty.provisions,
-                 events=[e.fact() for e in events], deadlines=[d.fact() for d in deadlines if not d.is_derived], on=on)
+    record = {"bilateral": treaty.kind == "bilateral", "provisions": treaty.provisions,
+              "events": [e.fact() for e in events], "deadlines": [d.fact() for d in deadlines if not d.is_derived]}
+    life = spans(**record, on=on)
     to_come = [d for d in deadlines if not d.when.has_happened(on)]
-    row = Row(treaty, y, summary=_summary(life))
+    row = Row(treaty, y, summary=_summary(life, status_on(**record, on=on)))
 
     for span in life:
         if span.status.is_lapsed:
@@ -258,8 +265,10 @@ def _mark(window: Window, symbol: str, what: str, when: PreciseDate, parties) ->
     return Mark(window.x(when.earliest), symbol, f"{what}{by}: {when}", when, what, names, until, who)
 
 
-def _summary(life) -> str:
-    return "; ".join(_phrase(span) for span in life) or "no recorded events"
+def _summary(life, status) -> str:
+    """The treaty's life in words, for its link's name: spans, then the parties that left a treaty that went on."""
+    parts = [_phrase(span) for span in life] + [f"{q.party} withdrew on {q.since}" for q in status.withdrawals]
+    return "; ".join(parts) or "no recorded events"
 
 
 def _phrase(span) -> str:

@@ -4,7 +4,6 @@
 (function () {
   "use strict";
   var main = document.getElementById("main");
-  var PLOT = (98.8 - 0.6) / 100; // the share of the chart's width the time axis takes (treaties/web/chart.py)
 
   function view() { return document.getElementById("timeline-view"); }
 
@@ -103,7 +102,8 @@
     setTimeout(function () { done.rows.style.transform = ""; }, 400);
     var shown = view().dataset;
     var first = Number(shown.from), last = Number(shown.to);
-    var years = Math.round(-done.dx / (done.rows.getBoundingClientRect().width * PLOT) * (last - first + 1));
+    var plot = done.rows.getBoundingClientRect().width * Number(shown.plotShare);
+    var years = Math.round(-done.dx / plot * (last - first + 1));
     years = Math.max(1800 - first, Math.min(years, 2199 - last));
     if (!years) { done.rows.style.transform = ""; return; }
     var query = new URLSearchParams(window.location.search);
