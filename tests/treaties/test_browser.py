@@ -3,11 +3,17 @@
 Screenshots land in var/screenshots/ (not committed) for a person to look at.
 """
 
+from pathlib import Path
+
 import pytest
 
 from tests.support.browser import SCREENSHOTS
+from tests.support.services import require
 from treaties.models import Treaty
 from treaties.selectors import status_filter
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
@@ -53,9 +59,9 @@ def test_a_reader_walks_from_the_dashboard_to_new_start_and_the_timeline(site, b
 
     page.get_by_role("link", name="Timeline").first.click()
     page.wait_for_url("**/timeline/**")
-    assert page.locator("svg[role=img] a").count() == min(Treaty.objects.count(), 40)
+    assert page.locator("a.tl-row").count() == min(Treaty.objects.count(), 40)
     page.screenshot(path=SCREENSHOTS / "timeline.png", full_page=True)
-    page.locator("svg[role=img] a").filter(has_text="New START").click()
+    page.locator("a.tl-row").filter(has_text="New START").click()
     page.wait_for_url("**/treaties/new-start/**")
 
 
@@ -104,3 +110,66 @@ def test_no_page_breaks_the_content_security_policy(site, browser, django_user_m
     page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
     page.screenshot(path=SCREENSHOTS / "api-docs.png", full_page=False)
     assert violations == []
+
+
+# The timeline, as of the day the reference data was checked, on a phone and on a laptop.
+TIMELINE = "/timeline/?on=2026-11-30"
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("width, height", [(390, 844), (1366, 900)])
+def test_the_timeline_opens_on_recent_years_fits_the_screen_and_its_links_take_keyboard_focus(
+        site, browser, width, height):
+    require("axe-core", AXE.exists(), "npm ci (make test does it)")
+    # axe is injected into the page, which the Content-Security-Policy forbids: this page alone bypasses it.
+    page = browser.new_page(viewport={"width": width, "height": height}, is_mobile=width < 500, bypass_csp=True)
+    page.goto(site + TIMELINE)
+    assert page.locator(".tl-showing").inner_text() == "Showing 2000–2027"
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+    chart = page.locator("svg.tl-rows").bounding_box()
+    new_start = page.locator("a.tl-row").filter(has_text="New START")
+    suspension = new_start.locator("rect.tl-bar-suspended").bounding_box()
+    assert suspension["width"] >= chart["width"] / 10
+    assert page.locator("a.tl-row").filter(has_text="Open Skies").locator("use[href='#tl-withdrawn']").count() == 2
+    assert page.locator(".tl-legend").get_by_text("Deadline to come").is_visible()
+    assert page.locator("use[href='#tl-deadline']").first.is_visible()
+
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('a.tl-row')"):
+            break
+    focused = page.evaluate("document.activeElement.querySelector('title').textContent")
+    tip = page.locator(".tl-tip")
+    assert tip.is_visible() and tip.inner_text() == focused
+    page.screenshot(path=SCREENSHOTS / f"timeline-{width}.png", full_page=False)
+
+    page.locator(".tl-table summary").click()
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("axe.run(document).then(r => r.violations.map(v => [v.id, v.nodes.length]))")
+    assert violations == []
+
+
+@pytest.mark.services
+def test_the_timelines_years_move_in_place_by_link_and_by_dragging(site, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(site + TIMELINE)
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("link", name="Zoom in").click()
+    page.wait_for_url("**from=2007**to=2020**")
+    assert page.locator(".tl-showing").inner_text() == "Showing 2007–2020"
+    assert page.evaluate("window.notReloaded")  # the chart was swapped in place, not the page reloaded
+
+    rows = page.locator("svg.tl-rows").bounding_box()
+    y = rows["y"] + 40
+    page.mouse.move(rows["x"] + rows["width"] * 0.6, y)
+    page.mouse.down()
+    page.mouse.move(rows["x"] + rows["width"] * 0.8, y, steps=5)  # a fifth of 14 years to the right: 3 earlier
+    page.mouse.up()
+    page.wait_for_url("**from=2004**to=2017**")
+    assert page.locator(".tl-showing").inner_text() == "Showing 2004–2017"
+    assert page.evaluate("window.notReloaded")
+    page.go_back()
+    page.wait_for_url("**from=2007**")
+    # The back button restores the years too, loaded in place once the address has changed.
+    page.locator(".tl-showing", has_text="Showing 2007–2020").wait_for()

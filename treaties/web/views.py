@@ -12,8 +12,9 @@ from ..prospects import nothing_to_come
 from ..provisions import provisions_in_words
 from ..sources import citations
 from ..templatetags.treaty_tags import web_link
+from .chart import Window, timeline_chart
 from .forms import statement_filters, treaty_filters
-from .timeline import timeline_chart, treaty_timeline
+from .timeline import treaty_timeline
 
 PAGE_SIZE = 25
 TIMELINE_ROWS = 40
@@ -150,7 +151,7 @@ def timeline(request):
     # A chart stays readable up to a few dozen rows; more go on further pages.
     page = Paginator(treaties.with_record(), TIMELINE_ROWS).get_page(request.GET.get("page"))
     return render(request, "treaties/timeline.html", {
-        "chart": timeline_chart(list(page.object_list), on),
+        "chart": timeline_chart(list(page.object_list), on, Window.from_query(request.GET, on)),
         "categories": Category.choices,
         "category": category,
         "page": page,
