@@ -9,7 +9,6 @@ import pytest
 
 from alerts import signed_links
 from tests.pages.public_pages import PageType, Site
-from tests.support import reference_snapshot
 from tests.support.alerts_records import subscriber
 from treaties.models import Statement, Treaty
 
@@ -19,8 +18,7 @@ def _path(absolute_url: str) -> str:
 
 
 @pytest.fixture
-def site(transactional_db, live_server, reference_rows) -> Site:
-    reference_snapshot.restore(reference_rows)
+def site(live_server, reference_data) -> Site:
     new_start = Treaty.objects.get(slug="new-start")
     waiting = subscriber("new@example.org", treaties=[new_start], confirmed=False)
     active = subscriber("reader@example.org", treaties=[new_start])
