@@ -3,15 +3,6 @@ import pytest
 from tests.support.factories import make_treaties
 
 
-@pytest.fixture
-def api(client):
-    def get(url, status=200, **headers):
-        response = client.get(url, HTTP_ACCEPT="application/json", **headers)
-        assert response.status_code == status, response.content[:500]
-        return response
-    return get
-
-
 def test_a_treaty_has_stable_fields_dates_with_precision_and_its_status_on_a_day(reference_data, api):
     treaty = api("/api/v1/treaties/new-start/?on=2025-12-01").json()
     assert treaty["slug"] == "new-start"

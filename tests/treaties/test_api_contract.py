@@ -7,15 +7,6 @@ from tests.support.factories import make_treaties
 LISTS = ["/api/v1/treaties/", "/api/v1/parties/", "/api/v1/events/", "/api/v1/deadlines/", "/api/v1/statements/"]
 
 
-@pytest.fixture
-def api(client):
-    def get(url, status=200, **headers):
-        response = client.get(url, HTTP_ACCEPT="application/json", **headers)
-        assert response.status_code == status, response.content[:500]
-        return response
-    return get
-
-
 def errors(response) -> dict:
     assert response["Content-Type"] == "application/json"
     return response.json()
@@ -216,3 +207,11 @@ def test_the_schema_gives_the_datas_licence_and_the_headers_clients_build_on(db,
     treaties = document["paths"]["/api/v1/treaties/"]["get"]["responses"]
     assert set(treaties["200"]["headers"]) == {"ETag", "Link"}
     assert set(treaties["429"]["headers"]) == {"Retry-After"}
+
+
+def test_a_filter_given_twice_or_a_blank_slug_is_a_400_not_a_guess(reference_data, api):
+    assert errors(api("/api/v1/deadlines/?upcoming=false&upcoming=true", status=400)) == {
+        "upcoming": ["Give this parameter once."]}
+    assert list(errors(api("/api/v1/treaties/new-start/?on=2020-01-01&on=2021-01-01", status=400))) == ["on"]
+    assert list(errors(api("/api/v1/events/?page=1&page=2", status=400))) == ["page"]
+    assert list(errors(api("/api/v1/events/?treaty=+", status=400))) == ["treaty"]

@@ -17,6 +17,7 @@ from ..web.asof import PATTERN
 from ..web.forms import DateRange, StatementFilterForm, TreatyFilterForm
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+TEXT_PATTERN = r"^[^\x00]*$"
 
 
 class KnownSlugField(forms.SlugField):
@@ -24,7 +25,8 @@ class KnownSlugField(forms.SlugField):
 
     def __init__(self, model, **kwargs):
         self.model = model
-        super().__init__(required=False, max_length=200, **kwargs)
+        # Not stripped: " " is no slug, and should not read as "any".
+        super().__init__(required=False, max_length=200, strip=False, **kwargs)
 
     def validate(self, value):
         super().validate(value)
@@ -88,10 +90,9 @@ def field_schema(field: forms.Field) -> dict:
         return {"type": "string", "format": "date"}
     if isinstance(field, forms.ChoiceField):
         return {"type": "string", "enum": [value for value, _ in field.choices if value != ""]}
-    schema = {"type": "string", "maxLength": field.max_length}
-    if isinstance(field, forms.SlugField):
-        schema["pattern"] = SLUG_PATTERN
-    return schema
+    # Django's CharField refuses NUL characters.
+    return {"type": "string", "maxLength": field.max_length,
+            "pattern": SLUG_PATTERN if isinstance(field, forms.SlugField) else TEXT_PATTERN}
 
 
 def describe(name: str, field: forms.Field) -> str:
@@ -120,6 +121,10 @@ def on_parameter() -> OpenApiParameter:
 
 def validated(form: forms.Form) -> dict:
     """The form's cleaned values, or a 400 whose body names each bad parameter and says what to fix."""
+    # A form reads the last of repeated values; a client that sent two meant something we would not do.
+    repeated = {name: ["Give this parameter once."] for name in form.fields if len(form.data.getlist(name)) > 1}
+    if repeated:
+        raise ValidationError(repeated)
     if not form.is_valid():
         raise ValidationError({
             "non_field_errors" if name == NON_FIELD_ERRORS else name: [str(e) for e in errors]
