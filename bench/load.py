@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PATHS = [
     "/", "/treaties/", "/treaties/?status=lapsed", "/treaties/?q=START&sort=name", "/treaties/new-start/",
     "/treaties/bt-4321/", "/statements/?speaker=Speaker+42", "/parties/russia/", "/timeline/?category=environment",
-    "/api/treaties/", "/api/treaties/new-start/", "/api/deadlines/?upcoming=true", "/api/statements/?outlet=TASS",
+    "/api/v1/treaties/", "/api/v1/treaties/new-start/", "/api/v1/deadlines/?upcoming=true",
+    "/api/v1/statements/?outlet=TASS",
     "/treaties/new-start/calendar.ics", "/statements/feed/",
 ]
 # wrk takes one URL; this script makes each connection walk the list, and counts non-2xx answers.

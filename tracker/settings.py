@@ -8,6 +8,7 @@ all under var/). Production overrides come from the environment or .env.
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -280,11 +281,31 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["treaties.api.throttling.ClientRateThrottle"],
 }
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+# The record's licence (the data's; the code's is MIT), for the API's schema and index.
+DATA_LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Treaty Tracker API",
-    "DESCRIPTION": "Read-only access to treaties, parties, events, deadlines and statements. "
-    "Every date carries its precision. Add ?on=YYYY-MM-DD to see statuses as of that day.",
+    "DESCRIPTION": (
+        "Read-only access to treaties, parties, events, deadlines and statements. Every date carries its "
+        "precision. Add `on=YYYY-MM-DD` to see the record as it stood that day.\n\n"
+        "**Versions.** `/api/v1/` is this contract: fields may be added to it, none removed or changed in "
+        "meaning. `/api/` lists the versions; the unversioned paths of before (`/api/treaties/` …) answer "
+        "301 to the same path and query under `/api/v1/`.\n\n"
+        "**Errors** are JSON everywhere under `/api/`: `{\"detail\": message}`, or for a bad query parameter "
+        "`{parameter: [messages]}` naming it (an unknown treaty or party slug is quoted), or "
+        "`{\"non_field_errors\": [...]}` for a rule across parameters (`date_from` after `date_to`). "
+        "An empty parameter is the same as an absent one.\n\n"
+        "**Pages.** A list answers `{count, next, previous, results}`; `next` and `previous` are absolute "
+        "URLs (null at either end), also given in a `Link` header. `page` counts from 1; `page_size` is 1 to "
+        "200 (default 50); a bad value of either is a 400, a page past the last a 404. Each list keeps a "
+        "fixed order.\n\n"
+        "**Caching.** Every answer has an `ETag`; send it back in `If-None-Match` for a 304. Any origin may "
+        "read the API (CORS), at a per-client rate; past it, a 429 with `Retry-After`.\n\n"
+        "**Licence.** The data: CC BY 4.0 (cite Treaty Tracker); the code: MIT."
+    ),
     "VERSION": "1.0.0",
+    "LICENSE": DATA_LICENCE,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -293,6 +314,9 @@ SPECTACULAR_SETTINGS = {
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Let a page on another site revalidate (If-None-Match), read the ETag, a 429's Retry-After and the pages' Link.
+CORS_ALLOW_HEADERS = [*cors_default_headers, "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Link"]
 
 LOGGING = {
     "version": 1,

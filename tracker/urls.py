@@ -12,3 +12,7 @@ urlpatterns = [
 ]
 
 handler404 = "treaties.web.views.not_found"
+# JSON under /api/, Django's own pages elsewhere.
+handler400 = "treaties.api.errors.bad_request"
+handler403 = "treaties.api.errors.permission_denied"
+handler500 = "treaties.api.errors.server_error"

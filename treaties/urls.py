@@ -1,7 +1,10 @@
 from django.contrib.sitemaps import views as sitemaps
-from django.urls import path
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from .api import errors as api_errors
 from .api import views as api
 from .web import calendars, changes, crawlers, csv_downloads, data, views
 from .web.syndication import StatementsFeed, TreatyStatementsFeed
@@ -38,15 +41,21 @@ urlpatterns = [
     # The whole record as a dataset: stable addresses, the record's version in the ETag and the file names
     path("data/", data.data_page, name="data"),
     path("data/<str:filename>", data.data_file, name="data_file"),
-    # The read-only API
-    path("api/treaties/", api.TreatyList.as_view(), name="api_treaties"),
-    path("api/treaties/<slug:slug>/", api.TreatyDetail.as_view(), name="api_treaty"),
-    path("api/parties/", api.PartyList.as_view(), name="api_parties"),
-    path("api/events/", api.EventList.as_view(), name="api_events"),
-    path("api/deadlines/", api.DeadlineList.as_view(), name="api_deadlines"),
-    path("api/statements/", api.StatementList.as_view(), name="api_statements"),
-    path("api/statements/<int:pk>/", api.StatementDetail.as_view(), name="api_statement"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # The read-only API: /api/v1/ is the contract; /api/ lists the versions; unversioned paths of before
+    # answer 301 to the same path and query under /api/v1/; anything else under /api/ is a JSON 404.
+    path("api/", api.Versions.as_view(), name="api_versions"),
+    path("api/v1/", api.Index.as_view(), name="api_index"),
+    path("api/v1/treaties/", api.TreatyList.as_view(), name="api_treaties"),
+    path("api/v1/treaties/<slug:slug>/", api.TreatyDetail.as_view(), name="api_treaty"),
+    path("api/v1/parties/", api.PartyList.as_view(), name="api_parties"),
+    path("api/v1/events/", api.EventList.as_view(), name="api_events"),
+    path("api/v1/deadlines/", api.DeadlineList.as_view(), name="api_deadlines"),
+    path("api/v1/statements/", api.StatementList.as_view(), name="api_statements"),
+    path("api/v1/statements/<int:pk>/", api.StatementDetail.as_view(), name="api_statement"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its setup script as a file, so the CSP needs no inline script.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="treaties:api_schema"), name="api_docs"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="treaties:api_schema"), name="api_docs"),
+    re_path(r"^api/(?P<rest>(?:treaties|parties|events|deadlines|statements|schema|docs)/[-\w/]*)$",
+            csrf_exempt(RedirectView.as_view(url="/api/v1/%(rest)s", permanent=True, query_string=True))),
+    re_path(r"^api/(?:.*/)?$", api_errors.unknown_path),  # without a slash, APPEND_SLASH redirects first
 ]

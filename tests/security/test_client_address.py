@@ -67,10 +67,10 @@ def test_behind_a_proxy_a_request_without_the_header_or_with_junk_in_it_counts_a
 def test_a_new_forwarded_header_on_every_api_request_does_not_escape_the_rate_limit(db, client, settings, proxies):
     settings.PROXY_COUNT = proxies
     settings.API_RATE_LIMIT = "3/minute"
-    codes = [client.get("/api/parties/", HTTP_ACCEPT="application/json",
+    codes = [client.get("/api/v1/parties/", HTTP_ACCEPT="application/json",
                         **through(proxies, CLIENT, spoofed(i))).status_code for i in range(4)]
     assert codes == [200, 200, 200, 429]
-    other = client.get("/api/parties/", HTTP_ACCEPT="application/json", **through(proxies, OTHER_CLIENT))
+    other = client.get("/api/v1/parties/", HTTP_ACCEPT="application/json", **through(proxies, OTHER_CLIENT))
     assert other.status_code == 200  # the same load balancer, another client: not limited
 
 

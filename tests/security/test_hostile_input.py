@@ -77,7 +77,7 @@ def test_payloads_stay_text_in_feeds_calendars_csv_and_the_api(hostile, client):
     assert_inert(atom.decode(), "atom")
     ics = client.get("/treaties/hostile/calendar.ics").content.decode()
     assert "BEGIN:VEVENT" in ics  # plain text format: payloads are inert text there
-    api = client.get("/api/treaties/hostile/", HTTP_ACCEPT="application/json")
+    api = client.get("/api/v1/treaties/hostile/", HTTP_ACCEPT="application/json")
     assert api["Content-Type"] == "application/json" and api["X-Content-Type-Options"] == "nosniff"
     assert api.json()["summary"] == PAYLOAD
 
@@ -121,7 +121,7 @@ def test_sql_looking_input_is_just_text(reference_data, client):
     shipped = Treaty.objects.count()
     for q in ["'; DROP TABLE treaties_treaty; --", "\" OR 1=1 --", "%' OR '1'='1"]:
         assert client.get("/treaties/", {"q": q}).status_code == 200
-        assert client.get("/api/statements/", {"q": q}, HTTP_ACCEPT="application/json").status_code == 200
+        assert client.get("/api/v1/statements/", {"q": q}, HTTP_ACCEPT="application/json").status_code == 200
     assert Treaty.objects.count() == shipped
 
 
@@ -133,8 +133,9 @@ def test_huge_inputs_are_refused_early_with_a_message(reference_data, client):
     assert response.status_code == 400
 
 
-PAGES = ["/", "/treaties/", "/statements/", "/timeline/", "/treaties/new-start/", "/api/treaties/",
-         "/api/statements/", "/api/deadlines/", "/treaties.csv", "/statements.csv", "/events.csv", "/deadlines.csv"]
+PAGES = ["/", "/treaties/", "/statements/", "/timeline/", "/treaties/new-start/", "/api/v1/treaties/",
+         "/api/v1/statements/", "/api/v1/deadlines/", "/treaties.csv", "/statements.csv", "/events.csv",
+         "/deadlines.csv"]
 PARAMS = ["q", "status", "category", "party", "kind", "due_within", "sort", "page", "on", "treaty", "outlet",
           "speaker", "date_from", "date_to", "upcoming", "page_size"]
 junk = st.one_of(

@@ -32,7 +32,7 @@ def test_a_page_carries_the_security_headers(reference_data, client):
 
 
 def test_no_page_needs_inline_script_or_style(reference_data, client):
-    for url in ["/", "/treaties/", "/treaties/new-start/", "/timeline/", "/statements/", "/alerts/", "/api/docs/",
+    for url in ["/", "/treaties/", "/treaties/new-start/", "/timeline/", "/statements/", "/alerts/", "/api/v1/docs/",
                 "/treaties/?due_within=x", "/data/"]:
         html = client.get(url).content.decode()
         assert "<script>" not in html and "<style" not in html and ' style="' not in html, url

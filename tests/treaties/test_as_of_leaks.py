@@ -38,9 +38,9 @@ def test_no_list_feed_or_file_shows_a_statement_or_event_from_after_the_day(refe
     shown = STATEMENT_TIME.findall(html)
     assert [d for d in shown if first_day(d) > day] == []
     assert shown or on == "2000-01-01"
-    api = client.get(f"/api/events/?on={on}&page_size=200", HTTP_ACCEPT="application/json").json()
+    api = client.get(f"/api/v1/events/?on={on}&page_size=200", HTTP_ACCEPT="application/json").json()
     assert [e["when"]["date"] for e in api["results"] if first_day(e["when"]["date"]) > day] == []
-    api = client.get(f"/api/statements/?on={on}&page_size=200", HTTP_ACCEPT="application/json").json()
+    api = client.get(f"/api/v1/statements/?on={on}&page_size=200", HTTP_ACCEPT="application/json").json()
     assert [s["published"]["date"] for s in api["results"] if first_day(s["published"]["date"]) > day] == []
     response = client.get(f"/statements.csv?on={on}")
     table = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))

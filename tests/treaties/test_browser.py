@@ -100,13 +100,13 @@ def test_no_page_breaks_the_content_security_policy(site, browser, django_user_m
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
     for path in ["/", "/treaties/", "/treaties/new-start/", "/timeline/", "/statements/", "/alerts/",
-                 "/api/docs/", "/admin/treaties/treaty/", "/admin/treaties/treaty/add/",
+                 "/api/v1/docs/", "/admin/treaties/treaty/", "/admin/treaties/treaty/add/",
                  "/admin/treaties/statement/add/"]:
         page.goto(site + path)
         page.wait_for_load_state("networkidle")
     page.goto(site + "/admin/treaties/treaty/")
     page.screenshot(path=SCREENSHOTS / "admin-treaties.png", full_page=True)
-    page.goto(site + "/api/docs/")
+    page.goto(site + "/api/v1/docs/")
     page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
     page.screenshot(path=SCREENSHOTS / "api-docs.png", full_page=False)
     assert violations == []

@@ -156,7 +156,7 @@ def test_a_contested_status_shows_every_side_with_its_source(reference_data, cli
 
 
 def test_the_api_gives_each_dispute_with_its_positions(reference_data, client):
-    treaty = client.get("/api/treaties/jcpoa/", HTTP_ACCEPT="application/json").json()
+    treaty = client.get("/api/v1/treaties/jcpoa/", HTTP_ACCEPT="application/json").json()
     standing = [d for d in treaty["disputes"] if d["affects_status"]]
     assert standing and all(len(d["positions"]) >= 2 and all(p["source_url"] for p in d["positions"])
                             for d in standing)

@@ -71,7 +71,7 @@ def test_no_editors_note_reaches_a_public_page(reference_data, client):
     notes += [n for n in TreatyEvent.objects.values_list("editor_note", flat=True) if n]
     notes += [n for n in Deadline.objects.values_list("editor_note", flat=True) if n]
     assert notes, "the shipped data has editors' notes to hide"
-    pages = ["/", "/treaties/", "/statements/", "/timeline/", "/api/treaties/?page_size=200", "/treaties.csv",
+    pages = ["/", "/treaties/", "/statements/", "/timeline/", "/api/v1/treaties/?page_size=200", "/treaties.csv",
              "/calendar.ics"] + [f"/treaties/{slug}/" for slug in Treaty.objects.values_list("slug", flat=True)]
     for url in pages:
         response = client.get(url)

@@ -1,44 +1,63 @@
 """The read-only JSON API (Django REST Framework; schema by drf-spectacular).
 
-Same filters as the web pages (the same forms validate them) plus `?on=`.
+Same filters as the web pages (their forms, or forms extending them, validate and document them: filters.py)
+plus `?on=`. Served under /api/v1/; the unversioned paths of before redirect there (urls.py).
 Dates are objects with their precision, so "February 2026" never turns into
 a false day: {"date": "2026-02", "precision": "month", "display": "February 2026"}.
 """
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from .. import selectors
-from ..models import Deadline, DeadlineKind, EventKind, Party, Statement, Treaty
-from ..web.asof import PATTERN
-from ..web.forms import StatementFilterForm, TreatyFilterForm
+from ..models import Deadline, Party, Statement, Treaty
+from . import filters
+from .pagination import Pagination
 from .serializers import DeadlineSerializer, EventSerializer, PartySerializer, StatementSerializer, TreatySerializer
 
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-def on_param():
-    return OpenApiParameter(
-        "on", {"type": "string", "format": "date", "pattern": PATTERN},
-        description="Show the record as of this day, 1800-01-01 to 2199-12-31 (default: today in the site's zone)",
-    )
+VERSION = "v1"
+RESOURCES = {
+    "treaties": "treaties:api_treaties",
+    "parties": "treaties:api_parties",
+    "events": "treaties:api_events",
+    "deadlines": "treaties:api_deadlines",
+    "statements": "treaties:api_statements",
+    "schema": "treaties:api_schema",
+    "docs": "treaties:api_docs",
+}
 
 
-def form_or_400(form):
-    """Validate query parameters with the web page's form; a bad one is a 400 naming it."""
-    if not form.is_valid():
-        raise ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
-    return form.cleaned_data
+def _links(request) -> dict:
+    return {name: request.build_absolute_uri(reverse(url_name)) for name, url_name in RESOURCES.items()}
+
+
+class Index(APIView):
+    @extend_schema(operation_id="index", tags=["index"], responses=inline_serializer("Index", {
+        "version": serializers.CharField(),
+        "resources": serializers.DictField(child=serializers.URLField(),
+                                           help_text="Each list, the schema and the docs, by name"),
+        "licence": serializers.DictField(child=serializers.CharField(), help_text="The data's licence"),
+    }))
+    def get(self, request):
+        """What the API offers: a link to each list, the schema and the docs."""
+        return Response({"version": VERSION, "resources": _links(request), "licence": settings.DATA_LICENCE})
+
+
+@extend_schema(exclude=True)  # outside the versioned contract: it only points into it
+class Versions(APIView):
+    """/api/ itself: the versions there are, and the current one's resources."""
+
+    def get(self, request):
+        current = request.build_absolute_uri(reverse("treaties:api_index"))
+        return Response({"current": VERSION, "versions": {VERSION: current}, "resources": _links(request)})
+
 
 def _treaties_prefetched(queryset, on: dt.date):
     return queryset.prefetch_related(
@@ -61,34 +80,23 @@ class TreatyMixin:
         return treaties
 
 
-TREATY_PARAMS = [
-    on_param(),
-    OpenApiParameter("q", str, description="Words in the name, short name, an alias (any script) or a party"),
-    OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
-    OpenApiParameter("category", str, enum=[c for c, _ in Treaty._meta.get_field("category").choices]),
-    OpenApiParameter("party", str, description="A party's slug"),
-    OpenApiParameter("kind", str, enum=["bilateral", "multilateral"]),
-    OpenApiParameter("due_within", int, description="Only treaties with a deadline within this many days"),
-    OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
-]
-
-
-@extend_schema(parameters=TREATY_PARAMS)
+@extend_schema(parameters=filters.parameters(filters.TreatyListFilters))
 class TreatyList(TreatyMixin, generics.ListAPIView):
     """Treaties, filtered and sorted like the web list, each with its status on `on`."""
 
     def get_queryset(self):
-        form = TreatyFilterForm(self.request.query_params, parties=Party.objects.order_by("name"))
-        data = form_or_400(form)
-        filters = selectors.TreatyFilters(**{k: v for k, v in data.items() if v not in ("", None)})
-        return _treaties_prefetched(selectors.treaty_search(filters, self.request.as_of), self.request.as_of)
+        data = filters.validated(filters.TreatyListFilters(self.request.query_params))
+        chosen = selectors.TreatyFilters(**{k: v for k, v in data.items() if v not in ("", None)})
+        return _treaties_prefetched(selectors.treaty_search(chosen, self.request.as_of), self.request.as_of)
 
     def paginate_queryset(self, queryset):
         return self.with_statuses(super().paginate_queryset(queryset))
 
 
-@extend_schema(parameters=[on_param()])
+@extend_schema(parameters=[filters.on_parameter()])
 class TreatyDetail(TreatyMixin, generics.RetrieveAPIView):
+    """One treaty, with its status on `on`."""
+
     lookup_field = "slug"
 
     def get_queryset(self):
@@ -98,37 +106,19 @@ class TreatyDetail(TreatyMixin, generics.RetrieveAPIView):
         return self.with_statuses([super().get_object()])[0]
 
 
+@extend_schema(parameters=filters.parameters(filters.PartyListFilters, on=False))
 class PartyList(generics.ListAPIView):
+    """Parties (states and organisations), by name."""
+
     serializer_class = PartySerializer
     pagination_class = Pagination
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="Words in the name or ISO code")])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
+        q = filters.validated(filters.PartyListFilters(self.request.query_params))["q"]
         parties = Party.objects.order_by("name")
-        q = self.request.query_params.get("q", "")[:200]
         if q:
             parties = parties.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(iso_code__iexact=q))
         return parties
-
-
-class RecordFilters(serializers.Serializer):
-    treaty = serializers.SlugField(required=False, help_text="A treaty's slug")
-    party = serializers.SlugField(required=False, help_text="A party's slug")
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-
-class EventFilters(RecordFilters):
-    kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
-
-
-class DeadlineFilters(RecordFilters):
-    kind = serializers.ChoiceField(choices=DeadlineKind.choices, required=False)
-    upcoming = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                        help_text="true: not yet passed on `on`; false: passed")
 
 
 def _filter_records(queryset, data: dict, on: dt.date):
@@ -150,46 +140,48 @@ def _filter_records(queryset, data: dict, on: dt.date):
 
 
 class RecordList(generics.ListAPIView):
-    filters_class = RecordFilters
     pagination_class = Pagination
 
     def get_queryset(self):
-        filters = self.filters_class(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
+        data = filters.validated(self.filters_class(self.request.query_params))
         model = self.serializer_class.Meta.model
         records = model.objects.select_related("treaty").prefetch_related("parties")
         # As of a day: only what had happened, and only deadlines known by then.
         on = self.request.as_of
         records = records.filter(selectors.known_on(on)) if model is Deadline else records.filter(date__lte=on)
-        return _filter_records(records, filters.validated_data, on).order_by("date", "id")
+        return _filter_records(records, data, on).order_by("date", "id")
 
 
-@extend_schema(parameters=[EventFilters])
+@extend_schema(parameters=filters.parameters(filters.EventListFilters))
 class EventList(RecordList):
+    """Events in treaties' lives that had happened by `on`, oldest first."""
+
     serializer_class = EventSerializer
-    filters_class = EventFilters
+    filters_class = filters.EventListFilters
 
 
-@extend_schema(parameters=[DeadlineFilters, on_param()])
+@extend_schema(parameters=filters.parameters(filters.DeadlineListFilters))
 class DeadlineList(RecordList):
+    """Deadlines as they stood on `on` (a later event may have set or moved them), earliest first."""
+
     serializer_class = DeadlineSerializer
-    filters_class = DeadlineFilters
+    filters_class = filters.DeadlineListFilters
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("q", str), OpenApiParameter("treaty", str, description="Slug, name or alias"),
-    OpenApiParameter("outlet", str), OpenApiParameter("speaker", str),
-    OpenApiParameter("date_from", OpenApiTypes.DATE), OpenApiParameter("date_to", OpenApiTypes.DATE),
-])
+@extend_schema(parameters=filters.parameters(filters.StatementListFilters))
 class StatementList(generics.ListAPIView):
+    """Statements published by `on`, newest first."""
+
     serializer_class = StatementSerializer
     pagination_class = Pagination
 
     def get_queryset(self):
-        data = form_or_400(StatementFilterForm(self.request.query_params))
+        data = filters.validated(filters.StatementListFilters(self.request.query_params))
         return selectors.statement_search(on=self.request.as_of, **data).prefetch_related("treaties")
 
 
 class StatementDetail(generics.RetrieveAPIView):
+    """One statement."""
+
     serializer_class = StatementSerializer
     queryset = Statement.objects.prefetch_related("treaties")

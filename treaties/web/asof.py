@@ -18,7 +18,8 @@ class AsOfMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        text = request.GET.get("on", "").strip()
+        # Given twice, it is no one day: the error quotes both.
+        text = ", ".join(request.GET.getlist("on")).strip()
         request.as_of, request.as_of_given = timezone.localdate(), False
         if text:
             try:

@@ -20,21 +20,29 @@ class TreatyFilterForm(forms.Form):
         self.fields["party"].choices = [("", "Any")] + [(p.slug, p.name) for p in parties]
 
 
-class StatementFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, quote or speaker"}))
-    treaty = forms.CharField(label="Treaty", required=False, max_length=200,
-                             widget=forms.TextInput(attrs={"placeholder": "Name, alias or slug"}))
-    outlet = forms.CharField(label="Outlet", required=False, max_length=200)
-    speaker = forms.CharField(label="Speaker", required=False, max_length=200)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class DateRange(forms.Form):
+    """From and to, both optional, as ISO dates (what a date input sends, and the API's one format)."""
+
+    date_from = forms.DateField(label="From", required=False, input_formats=["%Y-%m-%d"],
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, input_formats=["%Y-%m-%d"],
+                              widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("“From” must be on or before “To”.")
         return data
+
+
+class StatementFilterForm(DateRange):
+    q = forms.CharField(label="Search", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, quote or speaker"}))
+    treaty = forms.CharField(label="Treaty", required=False, max_length=200,
+                             widget=forms.TextInput(attrs={"placeholder": "Name, alias or slug"}))
+    outlet = forms.CharField(label="Outlet", required=False, max_length=200)
+    speaker = forms.CharField(label="Speaker", required=False, max_length=200)
+    field_order = ["q", "treaty", "outlet", "speaker", "date_from", "date_to"]
 
 
 def treaty_filters(request) -> tuple[TreatyFilterForm, selectors.TreatyFilters]:

@@ -1,0 +1,54 @@
+"""Pages of a list: the contract every list endpoint keeps.
+
+A list answers {"count", "next", "previous", "results"}: `count` is the number of records on all pages,
+`next` and `previous` are absolute URLs (null at either end) that keep every other parameter, and the same
+two links are in a `Link` header (rel="next", rel="prev"). Pages are numbered from 1; `page_size` is 1 to
+200 (default 50). A malformed or out-of-range `page` or `page_size` is a 400 naming it; a page past the last
+is a 404. Records keep a fixed order within a list, so walking the pages of an unchanged record sees each
+record once.
+"""
+
+from django import forms
+from rest_framework.pagination import PageNumberPagination
+
+from .filters import field_schema, validated
+
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
+
+
+class PageChoice(forms.Form):
+    page = forms.IntegerField(required=False, min_value=1, help_text="Which page, from 1 (default 1)")
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE,
+                                   help_text=f"Results per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})")
+
+
+class Pagination(PageNumberPagination):
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    last_page_strings = ()  # a page is a number: the schema says so, and `count` gives the last one
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.chosen = validated(PageChoice(request.query_params))
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request):
+        return self.chosen["page_size"] or self.page_size
+
+    def get_page_number(self, request, paginator):
+        return self.chosen["page"] or 1
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        links = [f'<{url}>; rel="{rel}"' for url, rel in [(self.get_next_link(), "next"),
+                                                         (self.get_previous_link(), "prev")] if url]
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": name, "required": False, "in": "query", "description": str(field.help_text),
+             "schema": field_schema(field)}
+            for name, field in PageChoice.base_fields.items()
+        ]
