@@ -13,8 +13,8 @@ DIGEST_SEND = "alerts.tasks.digest_send"
 STATEMENT_ALERTS_SEND = "alerts.tasks.statement_alerts_send"
 
 
-def _send(name: str, pk: int) -> None:
-    current_app.signature(name, args=(pk,)).apply_async(queue=settings.ALERTS_QUEUE)
+def _send(name: str, argument) -> None:
+    current_app.signature(name, args=(argument,)).apply_async(queue=settings.ALERTS_QUEUE)
 
 
 def deliveries_enqueue_on_commit(delivery_ids=(), subscription_ids=()) -> None:
@@ -32,5 +32,7 @@ def deliveries_enqueue_on_commit(delivery_ids=(), subscription_ids=()) -> None:
 
 
 def statement_alerts_enqueue(statement_ids) -> None:
-    for pk in statement_ids:
-        _send(STATEMENT_ALERTS_SEND, pk)
+    """One task for the statements one transaction linked (a feed's batch is a hundred): one message, not one per
+    statement."""
+    if ids := sorted(set(statement_ids)):
+        _send(STATEMENT_ALERTS_SEND, ids)

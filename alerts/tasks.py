@@ -43,6 +43,6 @@ def retention_apply() -> dict:
 
 
 @shared_task
-def statement_alerts_send(statement_id: int) -> int:
-    """Sent for each statement that `treaties.signals.statements_linked` announces."""
-    return scan.statement_alerts_send(statement_id=statement_id)
+def statement_alerts_send(statement_ids: list[int]) -> int:
+    """Sent for the statements that one `treaties.signals.statements_linked` announces."""
+    return scan.statement_alerts_send(statement_ids=statement_ids)
