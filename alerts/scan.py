@@ -120,24 +120,30 @@ def _next_try_sql(*, now: dt.datetime) -> tuple[str, list]:
     return "CASE WHEN s.digest THEN %s ELSE %s END", [_datetime(now), _datetime(later)]
 
 
-def _watchers_sql(treaties_sql: str) -> str:
-    """(sid, tid): subscriptions watching each treaty of `treaties_sql` (a one-column query), by any scope."""
+def _watchers_sql(treaties: tuple[str, list], subscribers: tuple[str, list]) -> tuple[str, list]:
+    """(sid, tid): the subscriptions of `subscribers` watching each treaty of `treaties`, by any scope.
+
+    Both are one-column queries with their parameters. Narrowing to the subscribers first keeps the UNION (which
+    removes a pair covered twice) to the pairs that can matter, not every subscription's."""
     subscriptions, categories = _table(Subscription), _table(SubscriptionCategory)
     watched = _table(Subscription.treaties.through)
     followed = _table(Subscription.parties.through)
-    treaty_parties, treaties = _table(Treaty.parties.through), _table(Treaty)
-    return f"""
-        SELECT s.id AS sid, t.id AS tid FROM {subscriptions} s, {treaties} t
-         WHERE s.everything AND t.id IN ({treaties_sql})
+    treaty_parties, treaties_table = _table(Treaty.parties.through), _table(Treaty)
+    (treaties_sql, treaties_params), (subscribers_sql, subscribers_params) = treaties, subscribers
+    sql = f"""
+        SELECT s.id AS sid, t.id AS tid FROM {subscriptions} s, {treaties_table} t
+         WHERE s.everything AND t.id IN ({treaties_sql}) AND s.id IN ({subscribers_sql})
         UNION
-        SELECT st.subscription_id, st.treaty_id FROM {watched} st WHERE st.treaty_id IN ({treaties_sql})
+        SELECT st.subscription_id, st.treaty_id FROM {watched} st
+         WHERE st.treaty_id IN ({treaties_sql}) AND st.subscription_id IN ({subscribers_sql})
         UNION
-        SELECT sc.subscription_id, t.id FROM {categories} sc JOIN {treaties} t ON t.category = sc.category
-         WHERE t.id IN ({treaties_sql})
+        SELECT sc.subscription_id, t.id FROM {categories} sc JOIN {treaties_table} t ON t.category = sc.category
+         WHERE t.id IN ({treaties_sql}) AND sc.subscription_id IN ({subscribers_sql})
         UNION
         SELECT sp.subscription_id, tp.treaty_id FROM {followed} sp
           JOIN {treaty_parties} tp ON tp.party_id = sp.party_id
-         WHERE tp.treaty_id IN ({treaties_sql})"""
+         WHERE tp.treaty_id IN ({treaties_sql}) AND sp.subscription_id IN ({subscribers_sql})"""
+    return sql, [*treaties_params, *subscribers_params] * 4
 
 
 _ACTIVE_SQL = "s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL"
@@ -177,8 +183,10 @@ def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> tuple[int, l
     window = [_date(day), _date(day + dt.timedelta(days=max(LEAD_CHOICES)))]
     # A superseded deadline (an expiry an extension moved) is history: nothing is due on it.
     in_window = f"SELECT d.treaty_id FROM {deadlines} d WHERE d.date >= %s AND d.date <= %s AND d.superseded_on IS NULL"
-    lead_sql, lead_params = _due_lead_sql(day)
     clocks_sql, clocks_params = _clocks_sql(clocks)
+    on_day = f"SELECT s.id FROM {_table(Subscription)} s WHERE {_ACTIVE_SQL} AND ({clocks_sql})"
+    pairs_sql, pairs_params = _watchers_sql((in_window, window), (on_day, clocks_params))
+    lead_sql, lead_params = _due_lead_sql(day)
     # A pending deadline-changed notice already tells the subscriber the new date.
     covered = f"""EXISTS (SELECT 1 FROM {deliveries} c WHERE c.kind = 'deadline_changed'
         AND c.subscription_id = due.sid AND c.deadline_id = due.did AND c.status IN ('pending', 'sending'))"""
@@ -189,16 +197,15 @@ def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> tuple[int, l
                CASE WHEN {covered} THEN 'Covered by the deadline-changed email.' ELSE '' END, %s
           FROM (SELECT s.id AS sid, w.treaty_id AS tid, w.id AS did, w.date AS day, {next_try} AS next_try_at,
                        w.precision AS armed_precision, w.date_until AS armed_until, {lead_sql} AS lead
-                  FROM ({_watchers_sql(in_window)}) pairs
+                  FROM ({pairs_sql}) pairs
                   JOIN {_table(Subscription)} s ON s.id = pairs.sid
                   JOIN (SELECT d.id, d.treaty_id, d.date, d.precision, d.date_until FROM {deadlines} d
                          WHERE d.date >= %s AND d.date <= %s AND d.superseded_on IS NULL) w
-                    ON w.treaty_id = pairs.tid
-                 WHERE {_ACTIVE_SQL} AND ({clocks_sql})) due
+                    ON w.treaty_id = pairs.tid) due
          WHERE due.lead IS NOT NULL AND NOT EXISTS (
                SELECT 1 FROM {deliveries} r WHERE r.kind = 'reminder' AND r.subscription_id = due.sid
                   AND r.deadline_id = due.did AND r.armed_for = due.day AND r.lead_days <= due.lead)"""
-    params = [_datetime(now), *next_try_params, *lead_params, *(window * 4), *window, *clocks_params]
+    params = [_datetime(now), *next_try_params, *lead_params, *pairs_params, *window]
     return _insert_select(COLUMNS, select, params, now=now)
 
 
@@ -283,17 +290,19 @@ def statement_alerts_send(*, statement_ids, now: dt.datetime | None = None) -> i
         return 0
     links, marks = _table(Statement.treaties.through), ", ".join(["%s"] * len(ids))
     linked = f"SELECT st.treaty_id FROM {links} st WHERE st.statement_id IN ({marks})"
+    opted_in = f"SELECT s.id FROM {_table(Subscription)} s WHERE s.statements AND {_ACTIVE_SQL}"
+    pairs_sql, pairs_params = _watchers_sql((linked, ids), (opted_in, []))
     next_try, next_try_params = _next_try_sql(now=now)
     select = f"""
         SELECT DISTINCT s.id, 'statement', st.statement_id, 0, '', 'pending', {next_try}, 0, '', '', %s
-          FROM ({_watchers_sql(linked)}) pairs JOIN {_table(Subscription)} s ON s.id = pairs.sid
+          FROM ({pairs_sql}) pairs JOIN {_table(Subscription)} s ON s.id = pairs.sid
           JOIN {links} st ON st.treaty_id = pairs.tid AND st.statement_id IN ({marks})
-         WHERE s.statements AND {_ACTIVE_SQL}"""
+         WHERE true"""  # SQLite reads the ON CONFLICT that follows as the join's without a WHERE
     with transaction.atomic():
         recorded, queued = _insert_select(
             ["subscription_id", "kind", "statement_id", "lead_days", "armed_precision", "status", "next_try_at",
              "attempts", "message_id", "error", "created_at"],
-            select, [*next_try_params, _datetime(now), *(ids * 5)], now=now,
+            select, [*next_try_params, _datetime(now), *pairs_params, *ids], now=now,
         )
         queued += _hand_over(
             ReminderDelivery.objects.filter(statement_id__in=ids, subscription__digest=False), now=now
