@@ -5,7 +5,7 @@ from treaties.signals import statements_linked_on_commit
 
 def test_every_task_the_services_send_by_name_is_registered_with_the_worker():
     app.loader.import_default_modules()  # what a worker imports at start: every app's tasks
-    for name in (queue.DELIVERY_SEND, queue.DIGEST_SEND, queue.STATEMENT_ALERTS_SEND):
+    for name in (queue.DELIVERIES_SEND, queue.DIGEST_SEND, queue.STATEMENT_ALERTS_SEND):
         assert name in app.tasks, name
 
 
