@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import DatabaseError, connection
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -121,8 +122,7 @@ def deliveries_send(*, delivery_ids, now: dt.datetime | None = None) -> dict[int
         return outcomes
     give_back_at = time.monotonic() + settings.ALERTS_CLAIM_TIMEOUT / 2
     latest = LatestStatements()
-    connection = get_connection()
-    try:
+    with _outcomes_committed_without_waiting_for_disk(), contextlib.closing(get_connection()) as smtp:
         items = {item.ref["delivery"].pk: item for item in _still_due(ours, deliveries, now=now, latest=latest)}
         for delivery in deliveries:
             if delivery.pk not in items:
@@ -131,9 +131,7 @@ def deliveries_send(*, delivery_ids, now: dt.datetime | None = None) -> dict[int
                 outcomes[delivery.pk] = _give_back(ours.filter(pk=delivery.pk))
             else:
                 outcomes[delivery.pk] = _send_one(ours.filter(pk=delivery.pk), delivery, items[delivery.pk],
-                                                  connection=connection, now=now)
-    finally:
-        connection.close()
+                                                  smtp=smtp, now=now)
     return outcomes
 
 
@@ -150,15 +148,16 @@ def _not_claimed(ids) -> dict[int, Outcome]:
     return outcomes
 
 
-def _send_one(ours, delivery: ReminderDelivery, item: DigestItem, *, connection, now: dt.datetime) -> Outcome:
+def _send_one(ours, delivery: ReminderDelivery, item: DigestItem, *, smtp, now: dt.datetime) -> Outcome:
     try:
         message = message_for(delivery.subscription, [item], now=now)
         message.extra_headers["Message-ID"] = delivery.message_id
-        message.connection = connection
+        smtp.open()  # once for the batch: after the first message this finds the connection open
+        message.connection = smtp
         message.send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded and retried or marked failed
         with contextlib.suppress(Exception):
-            connection.close()  # the next message opens a fresh connection rather than reuse a broken one
+            smtp.close()  # the next message opens a fresh connection rather than reuse a broken one
         return _after_error(ours, error, attempts=delivery.attempts, now=now)
     return _mark_sent(ours, now=now)
 
@@ -229,6 +228,27 @@ def _mark_sent(ours, *, now: dt.datetime) -> Outcome:
         # Our claim went stale and another worker took it over: it may send this email again.
         log.warning("Claim taken over while sending (claimed at %s); the email may go out twice.", now)
     return Outcome("sent")
+
+
+@contextlib.contextmanager
+def _outcomes_committed_without_waiting_for_disk():
+    """While a batch records its outcomes, PostgreSQL commits them without waiting for the disk.
+
+    A worker that dies after a commit has still marked its row; only PostgreSQL itself crashing within a
+    fraction of a second could lose a "sent", which sends that email again with its Message-ID, as a worker
+    killed just before marking does. Waiting for the disk would cost more than the SMTP exchange, once an email.
+    Claims are made before this, and wait for the disk as usual.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")  # the connection outlives the batch
 
 
 def _is_permanent(error: Exception) -> bool:
