@@ -155,9 +155,10 @@ def _url_variants(entry: Entry) -> set[str]:
 def _read(statement: Statement, entry: Entry, *, matcher: TreatyMatcher, alive: _Alive, found: _Found,
           result: Ingest, new: bool) -> None:
     """Read a statement a feed brings for the first time for the treaties and dates it names."""
+    plain = {html: plain_text(html) for html in {statement.full_text, entry.full_text}}  # one HTML cleaned once
     text = "\n\n".join(dict.fromkeys(
-        t for t in (statement.title, statement.quote, plain_text(statement.full_text),
-                    entry.title, entry.quote, plain_text(entry.full_text)) if t
+        t for t in (statement.title, statement.quote, plain[statement.full_text],
+                    entry.title, entry.quote, plain[entry.full_text]) if t
     ))
     occurrences = matcher.occurrences(text)
     # What the record knew on the statement's day settles a shared name only one living treaty bears.
