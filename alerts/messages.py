@@ -32,15 +32,26 @@ def local_today(subscription: Subscription, now: dt.datetime) -> dt.date:
     return now.astimezone(zoneinfo.ZoneInfo(subscription.time_zone)).date()
 
 
-def _latest_statements(treaty: Treaty, today: dt.date, limit: int = 3):
-    return list(treaty.statements.filter(date__lte=today).order_by("-date", "-id")[:limit])
+class LatestStatements:
+    """A treaty's latest statements as of a day, for the emails of one batch: asked once per treaty and day."""
+
+    def __init__(self, limit: int = 3):
+        self.limit = limit
+        self.known: dict[tuple[int, dt.date], list[Statement]] = {}
+
+    def __call__(self, treaty: Treaty, today: dt.date) -> list[Statement]:
+        key = (treaty.pk, today)
+        if key not in self.known:
+            self.known[key] = list(treaty.statements.filter(date__lte=today).order_by("-date", "-id")[:self.limit])
+        return self.known[key]
 
 
 def _statement_url(statement: Statement) -> str:
     return signed_links.absolute(reverse("treaties:statement", args=[statement.pk]))
 
 
-def delivery_item(delivery: ReminderDelivery, deadline: Deadline | None, *, now: dt.datetime) -> DigestItem:
+def delivery_item(delivery: ReminderDelivery, deadline: Deadline | None, *, now: dt.datetime,
+                  latest: LatestStatements) -> DigestItem:
     """What one delivery tells the subscriber, ready for `emails/includes/item.*`."""
     today = local_today(delivery.subscription, now)
     ref = {"delivery": delivery, "kind": delivery.kind}
@@ -56,7 +67,7 @@ def delivery_item(delivery: ReminderDelivery, deadline: Deadline | None, *, now:
         return DigestItem(delivery.kind, statement.date, ref)
     treaty = delivery.treaty
     ref.update(treaty=treaty, treaty_url=signed_links.absolute(treaty.get_absolute_url()),
-               statements=[(s, _statement_url(s)) for s in _latest_statements(treaty, today)])
+               statements=[(s, _statement_url(s)) for s in latest(treaty, today)])
     if delivery.kind == DeliveryKind.REMINDER:
         ref.update(
             deadline=deadline, when=deadline.when, meaning=KIND_MEANINGS.get(deadline.kind, ""),

@@ -8,22 +8,33 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
-DELIVERY_SEND = "alerts.tasks.delivery_send"
+DELIVERIES_SEND = "alerts.tasks.deliveries_send"
 DIGEST_SEND = "alerts.tasks.digest_send"
 STATEMENT_ALERTS_SEND = "alerts.tasks.statement_alerts_send"
 
 
-def _send(name: str, pk: int) -> None:
-    current_app.signature(name, args=(pk,)).apply_async(queue=settings.ALERTS_QUEUE)
+def _send(name: str, argument) -> None:
+    current_app.signature(name, args=(argument,)).apply_async(queue=settings.ALERTS_QUEUE)
+
+
+# Deliveries per send task: one claim, one SMTP connection and one broker message for this many emails.
+SEND_BATCH = 100
+
+
+def deliveries_enqueue(delivery_ids, *, countdown: int = 0) -> None:
+    """One send task per SEND_BATCH deliveries, in id order."""
+    ids = sorted(delivery_ids)
+    for start in range(0, len(ids), SEND_BATCH):
+        current_app.signature(DELIVERIES_SEND, args=(ids[start:start + SEND_BATCH],)).apply_async(
+            queue=settings.ALERTS_QUEUE, countdown=countdown or None)
 
 
 def deliveries_enqueue_on_commit(delivery_ids=(), subscription_ids=()) -> None:
-    """Once the transaction commits: one task per delivery row, and one digest task per subscriber."""
+    """Once the transaction commits: the deliveries in batches, and one digest task per subscriber."""
     delivery_ids, subscription_ids = list(delivery_ids), list(subscription_ids)
 
     def enqueue():
-        for pk in delivery_ids:
-            _send(DELIVERY_SEND, pk)
+        deliveries_enqueue(delivery_ids)
         for pk in subscription_ids:
             _send(DIGEST_SEND, pk)
 
@@ -32,5 +43,7 @@ def deliveries_enqueue_on_commit(delivery_ids=(), subscription_ids=()) -> None:
 
 
 def statement_alerts_enqueue(statement_ids) -> None:
-    for pk in statement_ids:
-        _send(STATEMENT_ALERTS_SEND, pk)
+    """One task for the statements one transaction linked (a feed's batch is a hundred): one message, not one per
+    statement."""
+    if ids := sorted(set(statement_ids)):
+        _send(STATEMENT_ALERTS_SEND, ids)

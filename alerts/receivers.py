@@ -9,5 +9,5 @@ from .queue import statement_alerts_enqueue
 
 @receiver(statements_linked, dispatch_uid="alerts.statement_alerts")
 def statement_alerts(sender, statement_ids, **kwargs) -> None:
-    # Each statement is its own task: the service decides who wants to hear of it, once per subscriber.
+    # One task per announcement: the service decides who wants to hear of each statement, once per subscriber.
     statement_alerts_enqueue(statement_ids)

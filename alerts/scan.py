@@ -41,6 +41,9 @@ from .sending import claim_is_stale
 log = logging.getLogger(__name__)
 
 UNSENT = [DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+# What the scan writes into every reminder and deadline-changed notice row, in its INSERT … SELECTs.
+COLUMNS = ["subscription_id", "kind", "treaty_id", "deadline_id", "lead_days", "armed_for", "armed_precision",
+           "armed_until", "status", "next_try_at", "attempts", "message_id", "error", "created_at"]
 
 
 # --- The scan ---------------------------------------------------------------------------------------
@@ -64,13 +67,18 @@ def reminders_scan(*, now: dt.datetime | None = None, dry_run: bool = False, des
         if unknown := sorted(z for z in zones if not is_time_zone(z)):
             log.error("Subscriptions in unknown time zones get no reminders until fixed: %s", unknown)
         days = send_days(now=result.now, zones=sorted(zones - set(unknown)))
-        result.changes = _change_notices_record(now=result.now)
+        result.changes, handed = _change_notices_record(now=result.now)
+        handed = set(handed)
         for day, clocks in days.items():
-            result.reminders += _reminders_record(now=result.now, day=day, clocks=clocks)
-        result.queued = _hand_over(
+            recorded, queued = _reminders_record(now=result.now, day=day, clocks=clocks)
+            result.reminders += recorded
+            handed.update(queued)
+        # Rows recorded above are handed over as they are written; this takes the older unsent ones.
+        handed.update(_hand_over(
             ReminderDelivery.objects.filter(Q(kind=DeliveryKind.CONFIRMATION) | Q(subscription__digest=False)),
             now=result.now,
-        )
+        ))
+        result.queued = sorted(handed)
         for day, clocks in days.items():
             result.digests += _digests_hand_over(now=result.now, day=day, clocks=clocks)
         result.described = _describe(result.queued[:describe], result.digests[:max(describe - len(result.queued), 0)])
@@ -94,32 +102,48 @@ def _datetime(value: dt.datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _insert_select(columns: list[str], select: str, params: list) -> int:
-    """INSERT … SELECT that skips rows a unique constraint already holds; returns how many were new."""
-    sql = f"INSERT INTO {_table(ReminderDelivery)} ({', '.join(columns)}) {select} ON CONFLICT DO NOTHING"
+def _insert_select(columns: list[str], select: str, params: list, *, now: dt.datetime) -> tuple[int, list[int]]:
+    """INSERT … SELECT that skips rows a unique constraint already holds: how many were new, and those of them
+    handed to workers as they were written (pending, with `next_try_at` set past `now`)."""
+    sql = (f"INSERT INTO {_table(ReminderDelivery)} ({', '.join(columns)}) {select} ON CONFLICT DO NOTHING"
+           " RETURNING id, status = 'pending' AND next_try_at > %s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+        cursor.execute(sql, [*params, _datetime(now)])
+        rows = cursor.fetchall()
+    return len(rows), [pk for pk, handed in rows if handed]
 
 
-def _watchers_sql(treaties_sql: str) -> str:
-    """(sid, tid): subscriptions watching each treaty of `treaties_sql` (a one-column query), by any scope."""
+def _next_try_sql(*, now: dt.datetime) -> tuple[str, list]:
+    """`next_try_at` for a new row of subscriber s: a digest subscriber's rows wait for their digest's hand-over;
+    the others are handed to workers by the INSERT itself, so no UPDATE rewrites the rows just written."""
+    later = now + dt.timedelta(seconds=settings.ALERTS_REQUEUE_AFTER)
+    return "CASE WHEN s.digest THEN %s ELSE %s END", [_datetime(now), _datetime(later)]
+
+
+def _watchers_sql(treaties: tuple[str, list], subscribers: tuple[str, list]) -> tuple[str, list]:
+    """(sid, tid): the subscriptions of `subscribers` watching each treaty of `treaties`, by any scope.
+
+    Both are one-column queries with their parameters. Narrowing to the subscribers first keeps the UNION (which
+    removes a pair covered twice) to the pairs that can matter, not every subscription's."""
     subscriptions, categories = _table(Subscription), _table(SubscriptionCategory)
     watched = _table(Subscription.treaties.through)
     followed = _table(Subscription.parties.through)
-    treaty_parties, treaties = _table(Treaty.parties.through), _table(Treaty)
-    return f"""
-        SELECT s.id AS sid, t.id AS tid FROM {subscriptions} s, {treaties} t
-         WHERE s.everything AND t.id IN ({treaties_sql})
+    treaty_parties, treaties_table = _table(Treaty.parties.through), _table(Treaty)
+    (treaties_sql, treaties_params), (subscribers_sql, subscribers_params) = treaties, subscribers
+    sql = f"""
+        SELECT s.id AS sid, t.id AS tid FROM {subscriptions} s, {treaties_table} t
+         WHERE s.everything AND t.id IN ({treaties_sql}) AND s.id IN ({subscribers_sql})
         UNION
-        SELECT st.subscription_id, st.treaty_id FROM {watched} st WHERE st.treaty_id IN ({treaties_sql})
+        SELECT st.subscription_id, st.treaty_id FROM {watched} st
+         WHERE st.treaty_id IN ({treaties_sql}) AND st.subscription_id IN ({subscribers_sql})
         UNION
-        SELECT sc.subscription_id, t.id FROM {categories} sc JOIN {treaties} t ON t.category = sc.category
-         WHERE t.id IN ({treaties_sql})
+        SELECT sc.subscription_id, t.id FROM {categories} sc JOIN {treaties_table} t ON t.category = sc.category
+         WHERE t.id IN ({treaties_sql}) AND sc.subscription_id IN ({subscribers_sql})
         UNION
         SELECT sp.subscription_id, tp.treaty_id FROM {followed} sp
           JOIN {treaty_parties} tp ON tp.party_id = sp.party_id
-         WHERE tp.treaty_id IN ({treaties_sql})"""
+         WHERE tp.treaty_id IN ({treaties_sql}) AND sp.subscription_id IN ({subscribers_sql})"""
+    return sql, [*treaties_params, *subscribers_params] * 4
 
 
 _ACTIVE_SQL = "s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL"
@@ -153,40 +177,39 @@ def _due_lead_sql(day: dt.date) -> tuple[str, list]:
     return f"CASE WHEN w.date < %s THEN NULL {' '.join(whens)} END", [_date(day), *params]
 
 
-def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> int:
+def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> tuple[int, list[int]]:
     """One INSERT … SELECT: the latest due lead time per (subscriber on `day`, deadline), once."""
     deliveries, deadlines = _table(ReminderDelivery), _table(Deadline)
     window = [_date(day), _date(day + dt.timedelta(days=max(LEAD_CHOICES)))]
     # A superseded deadline (an expiry an extension moved) is history: nothing is due on it.
     in_window = f"SELECT d.treaty_id FROM {deadlines} d WHERE d.date >= %s AND d.date <= %s AND d.superseded_on IS NULL"
-    lead_sql, lead_params = _due_lead_sql(day)
     clocks_sql, clocks_params = _clocks_sql(clocks)
+    on_day = f"SELECT s.id FROM {_table(Subscription)} s WHERE {_ACTIVE_SQL} AND ({clocks_sql})"
+    pairs_sql, pairs_params = _watchers_sql((in_window, window), (on_day, clocks_params))
+    lead_sql, lead_params = _due_lead_sql(day)
     # A pending deadline-changed notice already tells the subscriber the new date.
     covered = f"""EXISTS (SELECT 1 FROM {deliveries} c WHERE c.kind = 'deadline_changed'
         AND c.subscription_id = due.sid AND c.deadline_id = due.did AND c.status IN ('pending', 'sending'))"""
+    next_try, next_try_params = _next_try_sql(now=now)
     select = f"""
         SELECT due.sid, 'reminder', due.tid, due.did, due.lead, due.day, due.armed_precision, due.armed_until,
-               CASE WHEN {covered} THEN 'cancelled' ELSE 'pending' END, %s, 0, '',
+               CASE WHEN {covered} THEN 'cancelled' ELSE 'pending' END, due.next_try_at, 0, '',
                CASE WHEN {covered} THEN 'Covered by the deadline-changed email.' ELSE '' END, %s
-          FROM (SELECT s.id AS sid, w.treaty_id AS tid, w.id AS did, w.date AS day,
+          FROM (SELECT s.id AS sid, w.treaty_id AS tid, w.id AS did, w.date AS day, {next_try} AS next_try_at,
                        w.precision AS armed_precision, w.date_until AS armed_until, {lead_sql} AS lead
-                  FROM ({_watchers_sql(in_window)}) pairs
+                  FROM ({pairs_sql}) pairs
                   JOIN {_table(Subscription)} s ON s.id = pairs.sid
                   JOIN (SELECT d.id, d.treaty_id, d.date, d.precision, d.date_until FROM {deadlines} d
                          WHERE d.date >= %s AND d.date <= %s AND d.superseded_on IS NULL) w
-                    ON w.treaty_id = pairs.tid
-                 WHERE {_ACTIVE_SQL} AND ({clocks_sql})) due
+                    ON w.treaty_id = pairs.tid) due
          WHERE due.lead IS NOT NULL AND NOT EXISTS (
                SELECT 1 FROM {deliveries} r WHERE r.kind = 'reminder' AND r.subscription_id = due.sid
                   AND r.deadline_id = due.did AND r.armed_for = due.day AND r.lead_days <= due.lead)"""
-    stamp = _datetime(now)
-    params = [stamp, stamp, *lead_params, *(window * 4), *window, *clocks_params]
-    columns = ["subscription_id", "kind", "treaty_id", "deadline_id", "lead_days", "armed_for", "armed_precision",
-               "armed_until", "status", "next_try_at", "attempts", "message_id", "error", "created_at"]
-    return _insert_select(columns, select, params)
+    params = [_datetime(now), *next_try_params, *lead_params, *pairs_params, *window]
+    return _insert_select(COLUMNS, select, params, now=now)
 
 
-def _change_notices_record(*, now: dt.datetime) -> int:
+def _change_notices_record(*, now: dt.datetime) -> tuple[int, list[int]]:
     """One deadline-changed notice per subscriber who was sent a reminder for a date the deadline no longer has."""
     since = now.date() - dt.timedelta(days=1)  # dates not yet over in any time zone
     armed = set(
@@ -195,23 +218,21 @@ def _change_notices_record(*, now: dt.datetime) -> int:
     )
     current = dict(Deadline.objects.filter(pk__in={pk for pk, _ in armed}).values_list("pk", "date"))
     moved = sorted((pk, day) for pk, day in armed if has_moved(armed_for=day, current=current.get(pk)))
-    recorded = 0
+    recorded, handed = 0, []
+    next_try, next_try_params = _next_try_sql(now=now)
     for start in range(0, len(moved), 100):
         chunk = moved[start:start + 100]
-        stamp = _datetime(now)
         select = f"""
             SELECT DISTINCT r.subscription_id, 'deadline_changed', r.treaty_id, r.deadline_id, 0, r.armed_for,
-                   r.armed_precision, r.armed_until, 'pending', %s, 0, '', '', %s
+                   r.armed_precision, r.armed_until, 'pending', {next_try}, 0, '', '', %s
               FROM {_table(ReminderDelivery)} r JOIN {_table(Subscription)} s ON s.id = r.subscription_id
              WHERE r.kind = 'reminder' AND r.status = 'sent' AND {_ACTIVE_SQL}
                AND ({' OR '.join(['(r.deadline_id = %s AND r.armed_for = %s)'] * len(chunk))})"""
-        params = [stamp, stamp, *(value for pk, day in chunk for value in (pk, _date(day)))]
-        recorded += _insert_select(
-            ["subscription_id", "kind", "treaty_id", "deadline_id", "lead_days", "armed_for", "armed_precision",
-             "armed_until", "status", "next_try_at", "attempts", "message_id", "error", "created_at"],
-            select, params,
-        )
-    return recorded
+        params = [*next_try_params, _datetime(now), *(value for pk, day in chunk for value in (pk, _date(day)))]
+        new, queued = _insert_select(COLUMNS, select, params, now=now)
+        recorded += new
+        handed += queued
+    return recorded, handed
 
 
 def _hand_over(deliveries, *, now: dt.datetime) -> list[int]:
@@ -258,28 +279,35 @@ def _describe(delivery_ids, subscription_ids) -> list[str]:
 # --- Statement alerts ------------------------------------------------------------------------------
 
 
-def statement_alerts_send(*, statement_id: int, now: dt.datetime | None = None) -> int:
-    """Record one email per opted-in subscriber watching a treaty the statement is linked to, and queue them.
+def statement_alerts_send(*, statement_ids, now: dt.datetime | None = None) -> int:
+    """Record one email per opted-in subscriber watching a treaty a statement is linked to, and queue them.
 
     Safe to call again (each subscriber hears of a statement once); digest subscribers get it in their digest.
     """
     now = now or timezone.now()
-    linked = f"SELECT st.treaty_id FROM {_table(Statement.treaties.through)} st WHERE st.statement_id = %s"
-    stamp = _datetime(now)
+    ids = sorted(set(statement_ids))
+    if not ids:
+        return 0
+    links, marks = _table(Statement.treaties.through), ", ".join(["%s"] * len(ids))
+    linked = f"SELECT st.treaty_id FROM {links} st WHERE st.statement_id IN ({marks})"
+    opted_in = f"SELECT s.id FROM {_table(Subscription)} s WHERE s.statements AND {_ACTIVE_SQL}"
+    pairs_sql, pairs_params = _watchers_sql((linked, ids), (opted_in, []))
+    next_try, next_try_params = _next_try_sql(now=now)
     select = f"""
-        SELECT DISTINCT s.id, 'statement', %s, 0, '', 'pending', %s, 0, '', '', %s
-          FROM ({_watchers_sql(linked)}) pairs JOIN {_table(Subscription)} s ON s.id = pairs.sid
-         WHERE s.statements AND {_ACTIVE_SQL}"""
+        SELECT DISTINCT s.id, 'statement', st.statement_id, 0, '', 'pending', {next_try}, 0, '', '', %s
+          FROM ({pairs_sql}) pairs JOIN {_table(Subscription)} s ON s.id = pairs.sid
+          JOIN {links} st ON st.treaty_id = pairs.tid AND st.statement_id IN ({marks})
+         WHERE true"""  # SQLite reads the ON CONFLICT that follows as the join's without a WHERE
     with transaction.atomic():
-        recorded = _insert_select(
+        recorded, queued = _insert_select(
             ["subscription_id", "kind", "statement_id", "lead_days", "armed_precision", "status", "next_try_at",
              "attempts", "message_id", "error", "created_at"],
-            select, [statement_id, stamp, stamp, *([statement_id] * 4)],
+            select, [*next_try_params, _datetime(now), *pairs_params, *ids], now=now,
         )
-        queued = _hand_over(
-            ReminderDelivery.objects.filter(statement_id=statement_id, subscription__digest=False), now=now
+        queued += _hand_over(
+            ReminderDelivery.objects.filter(statement_id__in=ids, subscription__digest=False), now=now
         )
-        deliveries_enqueue_on_commit(queued, [])
+        deliveries_enqueue_on_commit(sorted(set(queued)), [])
     return recorded
 
 

@@ -8,20 +8,25 @@ stale with the same Message-ID (one per delivery, and one per digest: a subscrib
 local day), so mail systems that dedupe will.
 """
 
+import contextlib
 import datetime as dt
 import enum
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.core.mail import get_connection
+from django.db import DatabaseError, connection
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from treaties.models import Deadline
 
-from .messages import delivery_item, local_today, message_for
+from .messages import LatestStatements, delivery_item, local_today, message_for
 from .models import (
     DeliveryKind,
     DeliveryStatus,
@@ -94,31 +99,73 @@ def retry_delay(attempts: int) -> int:
     return min(settings.ALERTS_RETRY_DELAY * 2 ** (attempts - 1), longest_wait())
 
 
-def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> Outcome:
-    """Claim one delivery, check it should still go out, send it as its own email, record the outcome."""
+def deliveries_send(*, delivery_ids, now: dt.datetime | None = None) -> dict[int, Outcome]:
+    """Claim a batch of deliveries in one UPDATE, send each as its own email over one SMTP connection, and mark
+    each sent as soon as the server has taken it.
+
+    Rows another worker holds, or already dealt with, are left alone ("busy", "done"). A batch that runs past
+    half the claim timeout hands its unsent rest back, so no claim of ours can go stale while we still hold it.
+    """
     now = now or timezone.now()
-    rows = ReminderDelivery.objects.filter(pk=delivery_id)
-    claimed = rows.filter(_claimable(now)).update(
+    ids = set(delivery_ids)
+    batch = ReminderDelivery.objects.filter(pk__in=ids)
+    batch.filter(_claimable(now)).update(
         status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1,
-        message_id=f"<delivery.{delivery_id}@{_message_domain()}>",
+        message_id=Concat(Value("<delivery."), Cast("id", CharField()), Value(f"@{_message_domain()}>")),
     )
-    if not claimed:
-        status = rows.values_list("status", flat=True).first()
-        if status == DeliveryStatus.SENDING:  # another worker has it; look again once its claim could be stale
-            return Outcome("busy", retry_in=min(settings.ALERTS_CLAIM_TIMEOUT, longest_wait()))
-        return Outcome("done")
-    ours = rows.filter(status=DeliveryStatus.SENDING, claimed_at=now)
-    delivery = rows.select_related("subscription", "treaty", "statement").get()
+    ours = batch.filter(status=DeliveryStatus.SENDING, claimed_at=now)
+    deliveries = list(ours.select_related("subscription", "treaty", "statement").prefetch_related(
+        "subscription__treaties", "subscription__category_rows", "subscription__parties", "statement__treaties",
+    ).order_by("pk"))
+    outcomes = _not_claimed(ids - {d.pk for d in deliveries})
+    if not deliveries:
+        return outcomes
+    give_back_at = time.monotonic() + settings.ALERTS_CLAIM_TIMEOUT / 2
+    latest = LatestStatements()
+    with _outcomes_committed_without_waiting_for_disk(), contextlib.closing(get_connection()) as smtp:
+        items = {item.ref["delivery"].pk: item for item in _still_due(ours, deliveries, now=now, latest=latest)}
+        for delivery in deliveries:
+            if delivery.pk not in items:
+                outcomes[delivery.pk] = Outcome("cancelled")
+            elif time.monotonic() > give_back_at:
+                outcomes[delivery.pk] = _give_back(ours.filter(pk=delivery.pk))
+            else:
+                outcomes[delivery.pk] = _send_one(ours.filter(pk=delivery.pk), delivery, items[delivery.pk],
+                                                  smtp=smtp, now=now)
+    return outcomes
+
+
+def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> Outcome:
+    """One delivery, as a batch of one."""
+    return deliveries_send(delivery_ids=[delivery_id], now=now)[delivery_id]
+
+
+def _not_claimed(ids) -> dict[int, Outcome]:
+    outcomes = {pk: Outcome("done") for pk in ids}
+    for pk in ReminderDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).values_list("pk", flat=True):
+        # Another worker has it: look again once its claim could be stale.
+        outcomes[pk] = Outcome("busy", retry_in=min(settings.ALERTS_CLAIM_TIMEOUT, longest_wait()))
+    return outcomes
+
+
+def _send_one(ours, delivery: ReminderDelivery, item: DigestItem, *, smtp, now: dt.datetime) -> Outcome:
     try:
-        items = _still_due(ours, [delivery], now=now)
-        if not items:
-            return Outcome("cancelled")
-        message = message_for(delivery.subscription, items, now=now)
+        message = message_for(delivery.subscription, [item], now=now)
         message.extra_headers["Message-ID"] = delivery.message_id
+        smtp.open()  # once for the batch: after the first message this finds the connection open
+        message.connection = smtp
         message.send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded and retried or marked failed
+        with contextlib.suppress(Exception):
+            smtp.close()  # the next message opens a fresh connection rather than reuse a broken one
         return _after_error(ours, error, attempts=delivery.attempts, now=now)
     return _mark_sent(ours, now=now)
+
+
+def _give_back(ours) -> Outcome:
+    """Unclaim a row not yet tried, as if never claimed: another task sends it straight away."""
+    ours.update(status=DeliveryStatus.PENDING, claimed_at=None, attempts=F("attempts") - 1)
+    return Outcome("retry", retry_in=0)
 
 
 def digest_send(*, subscription_id: int, now: dt.datetime | None = None) -> Outcome:
@@ -183,6 +230,27 @@ def _mark_sent(ours, *, now: dt.datetime) -> Outcome:
     return Outcome("sent")
 
 
+@contextlib.contextmanager
+def _outcomes_committed_without_waiting_for_disk():
+    """While a batch records its outcomes, PostgreSQL commits them without waiting for the disk.
+
+    A worker that dies after a commit has still marked its row; only PostgreSQL itself crashing within a
+    fraction of a second could lose a "sent", which sends that email again with its Message-ID, as a worker
+    killed just before marking does. Waiting for the disk would cost more than the SMTP exchange, once an email.
+    Claims are made before this, and wait for the disk as usual.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")  # the connection outlives the batch
+
+
 def _is_permanent(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
@@ -202,8 +270,9 @@ def _after_error(ours, error: Exception, *, attempts: int, now: dt.datetime) -> 
     return Outcome("retry", retry_in=retry_in, error=text)
 
 
-def _still_due(ours, deliveries, *, now: dt.datetime) -> list[DigestItem]:
+def _still_due(ours, deliveries, *, now: dt.datetime, latest: LatestStatements | None = None) -> list[DigestItem]:
     """The re-check before sending: cancel what must no longer go out, and say what the rest is about."""
+    latest = latest or LatestStatements()
     deadlines = Deadline.objects.in_bulk({d.deadline_id for d in deliveries if d.deadline_id})
     items = []
     for delivery in deliveries:
@@ -217,7 +286,7 @@ def _still_due(ours, deliveries, *, now: dt.datetime) -> list[DigestItem]:
             if stop.is_news:
                 _change_notice_record(delivery, now=now)
         else:
-            items.append(delivery_item(delivery, deadline, now=now))
+            items.append(delivery_item(delivery, deadline, now=now, latest=latest))
     return items
 
 

@@ -1,9 +1,11 @@
 """Thin tasks: take ids, call the services. Registered names are what `alerts.queue` sends by."""
 
+from collections import Counter, defaultdict
+
 from celery import shared_task
 from django.conf import settings
 
-from . import retention, scan, sending, subscriptions
+from . import queue, retention, scan, sending, subscriptions
 
 
 @shared_task
@@ -13,10 +15,18 @@ def reminders_scan() -> dict:
             "digests": len(result.digests)}
 
 
-# acks_late: a worker that dies mid-send leaves the task to be redelivered; the row's claim keeps it single.
-@shared_task(bind=True, acks_late=True, max_retries=None)
-def delivery_send(self, delivery_id: int) -> str:
-    return _retried(self, sending.delivery_send(delivery_id=delivery_id))
+# acks_late: a worker that dies mid-send leaves the task to be redelivered; the rows' claims keep each email single.
+@shared_task(acks_late=True)
+def deliveries_send(delivery_ids: list[int]) -> dict:
+    outcomes = sending.deliveries_send(delivery_ids=delivery_ids)
+    # Rows to try again go back as new tasks, one per wait; the attempts are counted on the rows.
+    waits = defaultdict(list)
+    for pk, outcome in outcomes.items():
+        if outcome.retry_in is not None:
+            waits[outcome.retry_in].append(pk)
+    for retry_in, ids in sorted(waits.items()):
+        queue.deliveries_enqueue(ids, countdown=retry_in)
+    return dict(Counter(outcome.status for outcome in outcomes.values()))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -43,6 +53,6 @@ def retention_apply() -> dict:
 
 
 @shared_task
-def statement_alerts_send(statement_id: int) -> int:
-    """Sent for each statement that `treaties.signals.statements_linked` announces."""
-    return scan.statement_alerts_send(statement_id=statement_id)
+def statement_alerts_send(statement_ids: list[int]) -> int:
+    """Sent for the statements that one `treaties.signals.statements_linked` announces."""
+    return scan.statement_alerts_send(statement_ids=statement_ids)

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from treaties import versions
-from treaties.mentions import TreatyMatcher
+from treaties.mentions import Mention, TreatyMatcher
 from treaties.models import Statement
 from treaties.safe_html import plain_text
 from treaties.selectors import treaties_alive_on, treaty_matcher
@@ -63,16 +64,44 @@ def feed_ingest(*, feed: Feed, outlet: str, language: str = "",
                 matcher: TreatyMatcher | None = None) -> Ingest:
     """Store the feed's entries as statements of `outlet`, link them and suggest the dates they give."""
     matcher = matcher or treaty_matcher()
+    alive = _Alive()  # the record does not change under one feed: each day is asked once for the whole feed
     result = Ingest(entries=len(feed.entries) + feed.skipped, skipped=feed.skipped)
     for start in range(0, len(feed.entries), BATCH):
         batch = feed.entries[start:start + BATCH]
         with transaction.atomic():
-            recorded, found = _Recorded(batch), _Found()
+            recorded, found, fresh = _Recorded(batch), _Found(), []
             for entry in batch:
-                _ingest_entry(entry, recorded.find(entry), outlet=outlet, language=language or entry.language
-                              or feed.language, matcher=matcher, found=found, result=result)
+                existing = recorded.find(entry)
+                if existing is None:
+                    fresh.append(entry)
+                elif existing.normalised_url or existing.guid:
+                    result.known += 1  # a feed brought it before: decided then
+                elif _adopt(existing, entry, result):
+                    _read(existing, entry, matcher=matcher, alive=alive, found=found, result=result, new=False)
+                else:
+                    result.known += 1
+            created = _create(fresh, outlet=outlet, language=language, feed_language=feed.language)
+            result.created += len(created)
+            result.known += len(fresh) - len(created)
+            for statement, entry in created:
+                _read(statement, entry, matcher=matcher, alive=alive, found=found, result=result, new=True)
+            found.created = [statement for statement, _ in created]
             found.save(outlet=outlet)
     return result
+
+
+class _Alive:
+    """Which treaties were alive on a day, asked only about the treaties that share a name, each once a day."""
+
+    def __init__(self):
+        self.known: dict[dt.date, dict[int, bool]] = {}
+
+    def among(self, day: dt.date, treaties: set[int]) -> set[int]:
+        known = self.known.setdefault(day, {})
+        if unknown := treaties - known.keys():
+            alive = treaties_alive_on(day, sorted(unknown))
+            known.update((pk, pk in alive) for pk in unknown)
+        return {pk for pk in treaties if known[pk]}
 
 
 @dataclass
@@ -83,12 +112,6 @@ class _Found:
     mentions: list[TreatyMention] = field(default_factory=list)
     links: list = field(default_factory=list)
     suggestions: list[DeadlineSuggestion] = field(default_factory=list)
-    alive: dict = field(default_factory=dict)  # day -> treaties alive then, asked once per day in a batch
-
-    def alive_on(self, day) -> set[int]:
-        if day not in self.alive:
-            self.alive[day] = treaties_alive_on(day)
-        return self.alive[day]
 
     def save(self, *, outlet: str) -> None:
         # History, as for every statement, in one insert rather than one per statement.
@@ -96,8 +119,10 @@ class _Found:
         TreatyMention.objects.bulk_create(self.mentions)
         Statement.treaties.through.objects.bulk_create(self.links, ignore_conflicts=True)
         DeadlineSuggestion.objects.bulk_create(self.suggestions, ignore_conflicts=True)
-        if self.links:
-            versions.bump()  # bulk_create sends no signals
+        if self.created or self.links:
+            versions.bump()  # bulk writes send no signals: once for the batch
+        # One announcement for the batch: the alerts app queues one task for all of them.
+        statements_linked_on_commit(sorted({link.statement_id for link in self.links}))
 
 
 class _Recorded:
@@ -127,27 +152,20 @@ def _url_variants(entry: Entry) -> set[str]:
     return {entry.url, entry.url.replace("https://", "http://", 1), entry.url.replace("http://", "https://", 1)}
 
 
-def _ingest_entry(entry: Entry, existing: Statement | None, *, outlet: str, language: str,
-                  matcher: TreatyMatcher, found: _Found, result: Ingest) -> None:
-    if existing is not None and (existing.normalised_url or existing.guid):
-        result.known += 1  # a feed brought it before: decided then
-        return
-    if existing is not None:
-        statement, first_seen = existing, _adopt(existing, entry, result)
-    else:
-        statement, first_seen = _create(entry, outlet=outlet, language=language, result=result)
-        if first_seen:
-            found.created.append(statement)
-    if not first_seen:
-        result.known += 1
-        return
+def _read(statement: Statement, entry: Entry, *, matcher: TreatyMatcher, alive: _Alive, found: _Found,
+          result: Ingest, new: bool) -> None:
+    """Read a statement a feed brings for the first time for the treaties and dates it names."""
+    plain = {html: plain_text(html) for html in {statement.full_text, entry.full_text}}  # one HTML cleaned once
     text = "\n\n".join(dict.fromkeys(
-        t for t in (statement.title, statement.quote, plain_text(statement.full_text),
-                    entry.title, entry.quote, plain_text(entry.full_text)) if t
+        t for t in (statement.title, statement.quote, plain[statement.full_text],
+                    entry.title, entry.quote, plain[entry.full_text]) if t
     ))
-    if _link(statement, matcher, text, found, result, new=existing is None):
-        statements_linked_on_commit([statement.pk])
-    dates = dates_mentioned(text, matcher.occurrences(text), said_on=statement.when.earliest)
+    occurrences = matcher.occurrences(text)
+    # What the record knew on the statement's day settles a shared name only one living treaty bears.
+    shared = {treaty for occurrence in occurrences if occurrence.ambiguous for treaty in occurrence.treaties}
+    _link(statement, matcher.mentions(text, alive.among(statement.date, shared), occurrences=occurrences),
+          found, result, new=new)
+    dates = dates_mentioned(text, occurrences, said_on=statement.when.earliest)
     found.suggestions += [
         DeadlineSuggestion(statement=statement, treaty_id=date.treaty, date=date.when.value,
                            precision=date.when.precision, kind=date.kind, phrase=date.phrase[:300])
@@ -156,27 +174,33 @@ def _ingest_entry(entry: Entry, existing: Statement | None, *, outlet: str, lang
     result.dates += len(dates)
 
 
-def _create(entry: Entry, *, outlet: str, language: str, result: Ingest) -> tuple[Statement, bool]:
-    """A new statement for the entry, or, if another worker stored the story a moment ago, theirs."""
-    published = entry.published or timezone.now()
-    statement = Statement(
-        title=entry.title, outlet=outlet[:200], url=entry.url, quote=entry.quote, full_text=entry.full_text,
-        language=language[:8], date=published.astimezone(dt.UTC).date(),
-        date_note=f"Published {entry.published:%Y-%m-%d %H:%M} UTC, per the feed." if entry.published
-        else "The feed gives no date: this is the day it was first fetched.",
-        normalised_url=entry.normalised_url, guid=entry.guid or None,
-    )
-    try:
-        with transaction.atomic():
-            statement.save_without_historical_record()
-    except IntegrityError:
-        # The unique keys said no: the story is stored already (by a racing worker, or twice in one feed).
-        existing = Statement.objects.filter(_matching([entry])).order_by("pk").first()
-        if existing is None:
-            raise
-        return existing, False
-    result.created += 1
-    return statement, True
+def _create(entries: list[Entry], *, outlet: str, language: str,
+            feed_language: str) -> list[tuple[Statement, Entry]]:
+    """New statements for the entries in one INSERT; an entry whose story is stored already (by a racing worker,
+    or twice in one feed) is skipped by its unique keys, so only the statements this call created come back."""
+    statements = {}
+    for entry in entries:
+        published = entry.published or timezone.now()
+        statements.setdefault(entry.normalised_url, (Statement(
+            title=entry.title, outlet=outlet[:200], url=entry.url, quote=entry.quote, full_text=entry.full_text,
+            language=(language or entry.language or feed_language)[:8], date=published.astimezone(dt.UTC).date(),
+            date_note=f"Published {entry.published:%Y-%m-%d %H:%M} UTC, per the feed." if entry.published
+            else "The feed gives no date: this is the day it was first fetched.",
+            normalised_url=entry.normalised_url, guid=entry.guid or None,
+        ), entry))
+    if not statements:
+        return []
+    objs = [statement for statement, _ in statements.values()]
+    fields = [f for f in Statement._meta.concrete_fields if not f.primary_key]
+    pk, key = Statement._meta.pk, Statement._meta.get_field("normalised_url")
+    # bulk_create(ignore_conflicts=True) would not say which rows were new: RETURNING does, row by row.
+    rows = Statement.objects._insert(objs, fields=fields, returning_fields=[pk, key], on_conflict=OnConflict.IGNORE)
+    created = []
+    for row in filter(None, rows):
+        statement, entry = statements[row[1]]
+        statement.pk, statement._state.adding, statement._state.db = row[0], False, Statement.objects.db
+        created.append((statement, entry))
+    return created
 
 
 def _adopt(statement: Statement, entry: Entry, result: Ingest) -> bool:
@@ -192,16 +216,14 @@ def _adopt(statement: Statement, entry: Entry, result: Ingest) -> bool:
     return adopted == 1
 
 
-def _link(statement: Statement, matcher: TreatyMatcher, text: str, found: _Found, result: Ingest, *,
-          new: bool) -> bool:
-    """Decide each treaty the text names that was not decided before; True if the statement gains a link."""
+def _link(statement: Statement, mentions: list[Mention], found: _Found, result: Ingest, *, new: bool) -> None:
+    """Decide each treaty the statement names that was not decided before."""
     decided, already_linked = set(), set()
     if not new:  # a statement created a moment ago has neither
         decided = set(TreatyMention.objects.filter(statement=statement).values_list("treaty_id", flat=True))
         already_linked = set(statement.treaties.values_list("pk", flat=True))
     links = []
-    # What the record knew on the statement's day settles a shared name only one living treaty bears.
-    for mention in matcher.mentions(text, alive=found.alive_on(statement.date)):
+    for mention in mentions:
         if mention.treaty in decided:
             continue
         if mention.ambiguous and mention.treaty not in already_linked:
@@ -216,4 +238,3 @@ def _link(statement: Statement, matcher: TreatyMatcher, text: str, found: _Found
     through = Statement.treaties.through
     found.links += [through(statement_id=statement.pk, treaty_id=treaty) for treaty in links]
     result.linked += len(links)
-    return bool(links)

@@ -109,11 +109,14 @@ class TreatyMatcher:
             for match in self._regex.finditer(text)
         ]
 
-    def mentions(self, text: str, alive: Collection[Hashable] | None = None) -> list[Mention]:
-        """The treaties named; with `alive`, a shared name only one living treaty bears names that one."""
+    def mentions(self, text: str, alive: Collection[Hashable] | None = None, *,
+                 occurrences: list[Occurrence] | None = None) -> list[Mention]:
+        """The treaties named; with `alive`, a shared name only one living treaty bears names that one.
+
+        `occurrences`, when the caller has them already (`self.occurrences(text)`), spare reading the text twice."""
         words: dict[Hashable, list[str]] = {}
         clear: dict[Hashable, bool] = {}
-        for occurrence in self.occurrences(text):
+        for occurrence in self.occurrences(text) if occurrences is None else occurrences:
             if occurrence.ambiguous and alive is not None:
                 living = tuple(t for t in occurrence.treaties if t in alive)
                 if len(living) == 1:

@@ -295,10 +295,12 @@ def status_filter(wanted: str) -> Q:
 RECENTLY_LAPSED = dt.timedelta(days=365)
 
 
-def treaties_alive_on(on: dt.date) -> set[int]:
-    """Treaties signed or in force on `on`, or lapsed within the year before: what a name could mean then."""
+def treaties_alive_on(on: dt.date, treaty_ids=None) -> set[int]:
+    """Treaties signed or in force on `on`, or lapsed within the year before: what a name could mean then.
+
+    With `treaty_ids`, only those are considered (a feed asks about the few that share a name)."""
     return {
-        pk for pk, status in live_statuses_on(on).items()
+        pk for pk, status in live_statuses_on(on, treaty_ids).items()
         if status.code in (StatusCode.SIGNED, StatusCode.IN_FORCE)
         or (status.is_lapsed and status.since and status.since.latest >= on - RECENTLY_LAPSED)
     }

@@ -58,7 +58,7 @@ def test_a_digest_task_delivered_twice_sends_one_digest_that_day():
     statement = Statement.objects.create(title="Russia suspends participation", outlet="TASS",
                                          url="https://example.org/s", date=dt.date(2026, 1, 6))
     statement.treaties.add(start)
-    scan.statement_alerts_send(statement_id=statement.pk, now=now + dt.timedelta(hours=1))
+    scan.statement_alerts_send(statement_ids=[statement.pk], now=now + dt.timedelta(hours=1))
     sending.digest_send(subscription_id=subscription.pk, now=now + dt.timedelta(hours=2))  # the same task again
     assert len(mail.outbox) == 1
     scan_and_send(at("2026-01-07T09:00"))

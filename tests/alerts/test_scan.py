@@ -250,8 +250,8 @@ def test_a_statement_alert_goes_once_to_opted_in_watchers_only():
                                          url="https://example.org/s", date=dt.date(2023, 2, 21))
     statement.treaties.add(start)
     now = at("2026-01-06T09:00")
-    assert scan.statement_alerts_send(statement_id=statement.pk, now=now) == 2
-    assert scan.statement_alerts_send(statement_id=statement.pk, now=now) == 0
+    assert scan.statement_alerts_send(statement_ids=[statement.pk], now=now) == 2
+    assert scan.statement_alerts_send(statement_ids=[statement.pk], now=now) == 0
     for row in ReminderDelivery.objects.filter(subscription__digest=False):
         sending.delivery_send(delivery_id=row.pk, now=now)
     assert [(m.to[0], m.subject) for m in mail.outbox] == [
