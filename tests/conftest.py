@@ -6,6 +6,15 @@ from tests.support import reference_snapshot
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: tests roll back, so two of them may reach the same record version
+    (the reference data is restored with its version row), and settings differ between them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def reference_rows(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET, and 304 Not Modified when it matches If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Public pages served whole from the cache, under the record's version (tracker/page_cache.py).
+    "tracker.page_cache.RecordCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
