@@ -5,8 +5,9 @@ import pytest
 import time_machine
 
 from tests.support.factories import make_treaties
+from treaties.derived import live_statuses_on
 from treaties.models import Statement, Treaty, TreatyEvent
-from treaties.selectors import BUCKETS, live_statuses_on, matches_status, upcoming_deadlines
+from treaties.selectors import BUCKETS, matches_status, upcoming_deadlines
 
 TODAY = "2026-11-27"
 

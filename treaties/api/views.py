@@ -16,15 +16,31 @@ from rest_framework.pagination import PageNumberPagination
 
 from .. import selectors
 from ..models import Deadline, DeadlineKind, EventKind, Party, Statement, Treaty
+from ..pagination import BoundedPaginator
 from ..web.asof import PATTERN
 from ..web.forms import StatementFilterForm, TreatyFilterForm
 from .serializers import DeadlineSerializer, EventSerializer, PartySerializer, StatementSerializer, TreatySerializer
 
 
 class Pagination(PageNumberPagination):
+    """`count` is exact up to 10,000 and then says 10,000, with `count_exact` false: counting a million rows
+    would cost more than the page (`treaties.pagination`). `next` and `previous` are as before."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = BoundedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_exact"] = self.page.paginator.exact
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_exact"] = {"type": "boolean", "example": True,
+                                               "description": "false when there are more than `count`"}
+        return schema
 
 
 def on_param():

@@ -6,11 +6,12 @@ from .events import Deadline, TreatyEvent
 from .kinds import Category, DeadlineKind, DeadlineRule, EventKind, SourceKind, TreatyKind, Voice
 from .parties import Party
 from .statements import Statement
+from .statuses import StatusInterval
 from .treaty import Treaty, TreatyAlias, TreatyQuerySet
 from .version import RecordVersion
 
 __all__ = [
     "Category", "Dated", "Deadline", "DeadlineKind", "DeadlineRule", "Dispute", "EventKind", "Party", "Position",
-    "RecordVersion", "SourceKind", "Statement", "Treaty", "TreatyAlias", "TreatyEvent", "TreatyKind",
+    "RecordVersion", "SourceKind", "Statement", "StatusInterval", "Treaty", "TreatyAlias", "TreatyEvent", "TreatyKind",
     "TreatyQuerySet", "Voice",
 ]
