@@ -97,6 +97,9 @@ PAGES = {
     "/treaties/bt-5000/": "treaty page (generated)",
     "/statements/": "statements",
     "/statements/?speaker=Speaker+42": "statements, by speaker",
+    "/statements/?q=vacuum": "statement search, rare word",
+    "/statements/?q=generated+quote": "statement search, common words",
+    "/treaties/?q=number+4242": "treaty search",
     "/timeline/": "timeline",
     "/api/treaties/": "API: treaties",
 }
@@ -106,6 +109,7 @@ AS_OF = {
     "/treaties/?status=suspended&on=2010-03-01": "treaty list by status as of 2010",
     "/treaties/?sort=entry_into_force&on=1999-01-01": "treaty list by entry into force, 1999",
     "/api/treaties/?on=2030-01-01": "API: treaties as of 2030",
+    "/treaties/?q=number+4242&on=2005-05-05": "treaty search as of 2005",
 }
 BARE = "/bench/bare/"
 
@@ -139,7 +143,7 @@ def timed(client: Client, url: str) -> float:
 
 def in_process(pages: dict, rounds: int) -> list[tuple]:
     """A B A B in one process: the bare view, then the page, `rounds` times; cold and warm."""
-    client, rows = Client(), []
+    client, rows = Client(HTTP_HOST="127.0.0.1"), []
     for url, name in pages.items():
         results = {}
         for state in ("cold", "warm"):
@@ -188,7 +192,7 @@ def served(pages: dict, seconds: int, pairs: int, workers: int, port: int, conne
 
 def jit_effect(rounds: int) -> tuple[float, float]:
     """The treaty list's query with PostgreSQL's JIT on and off (cache out of the way), median ms."""
-    client, medians = Client(), []
+    client, medians = Client(HTTP_HOST="127.0.0.1"), []
     for setting in ("on", "off"):
         with connection.cursor() as cursor:
             cursor.execute(f"SET jit = {setting}")

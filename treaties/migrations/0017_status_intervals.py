@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='statusinterval',
-            index=models.Index(fields=['ends_on', 'starts_on'], include=('code', 'suspended'), name='status_interval_day_idx'),
+            index=models.Index(fields=['ends_on', 'starts_on'], include=('treaty', 'code', 'suspended', 'next_deadline', 'entry_into_force'), name='status_interval_day_idx'),
         ),
         migrations.AddIndex(
             model_name='statusinterval',

@@ -25,8 +25,10 @@ class StatusInterval(models.Model):
 
     class Meta:
         indexes = [
-            # Every treaty on one day (counts, filters); one treaty's day uses the unique (treaty, starts_on).
-            models.Index(fields=["ends_on", "starts_on"], include=["code", "suspended"],
+            # Every treaty on one day (counts, filters, the list's sorts), read from the index alone: the rows
+            # themselves are wide (`detail`). One treaty's day uses the unique (treaty, starts_on).
+            models.Index(fields=["ends_on", "starts_on"],
+                         include=["treaty", "code", "suspended", "next_deadline", "entry_into_force"],
                          name="status_interval_day_idx"),
             # The treaty list sorted by what falls due next walks this and stops after a page.
             models.Index(fields=["next_deadline"], name="status_interval_next_idx"),
