@@ -1,17 +1,25 @@
-"""Page throughput and latency on a large dataset, beside a bare Django view.
+"""Pages on a large dataset, each measured beside a bare Django view, A B A B.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_pages .venv/bin/python bench/pages.py
+    createdb -h 127.0.0.1 -U postgres bench_perf
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_perf .venv/bin/python bench/pages.py
 
-Generates (once) 10,000 treaties, 100,000 events, 1,000,000 statements on
-PostgreSQL, serves the app with gunicorn, and loads each page with wrk for a
-fixed time at a fixed concurrency. Prints a Markdown table for
-docs/benchmarks.md. Loopback only; bounded in time.
+Generates (once, on a fresh or migrated database) 10,000 treaties with 10 events each and 1,000,000
+statements, then measures, for each page:
+
+- in process (Django's test client, the whole middleware stack, no network): the bare view and the page in
+  turn, cold (cache emptied before each page request) and warm, min and median in ms;
+- through gunicorn (2 sync workers, a shared Redis cache) with wrk: bare view, page, bare view, page, and
+  the page's share of the bare view's requests/s in each pair, min and median.
+
+`--as-of-only` measures only the pages as of other days (cold and warm), for the 100,000-treaty dataset.
+Prints Markdown for docs/benchmarks.md. Loopback only; bounded in time.
 """
 
 import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -20,16 +28,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 40)
+os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 
-from treaties.derived import statuses_refresh  # noqa: E402
+from treaties.derived import intervals_refresh, record_changed  # noqa: E402
 from treaties.models import Statement, Treaty  # noqa: E402
 from treaties.reference_data import load_reference_data  # noqa: E402
 
@@ -41,21 +51,21 @@ FROM generate_series(1, 200) i ON CONFLICT DO NOTHING;
 INSERT INTO treaties_treaty (name, short_name, slug, category, subject, kind, parties_note, summary,
     official_text_url, term_years, lapses_at_term_end, extension_times, extension_max_years,
     withdrawal_notice_months, withdrawal_notice_days, duration_text, extension_text, withdrawal_text,
-    provision_sources, created_at, updated_at)
-SELECT 'Bench treaty number ' || i, 'BT-' || lpad(i::text, 5, '0'), 'bt-' || i,
+    provision_sources, checked_against, editor_note, created_at, updated_at)
+SELECT 'Bench treaty number ' || i, 'BT-' || lpad(i::text, 6, '0'), 'bt-' || i,
     (ARRAY['arms_control','trade','environment','disarmament'])[1 + i % 4], '',
     CASE WHEN i % 3 = 0 THEN 'multilateral' ELSE 'bilateral' END, '', 'A generated treaty.', '',
-    10 + i % 30, true, NULL, NULL, 6, NULL, '', '', '', '[]'::jsonb, now(), now()
+    10 + i % 30, true, NULL, NULL, 6, NULL, '', '', '', '[]'::jsonb, '', '', now(), now()
 FROM generate_series(1, {TREATIES}) i;
 
 -- Ten events per treaty: signed, in force, then a mix, dates spread over 1950-2030.
 INSERT INTO treaties_treatyevent (treaty_id, kind, date, precision, date_note, description, source_url,
-    extension_years, key)
+    source_kind, source_publisher, editor_note, extension_years, key)
 SELECT t.id,
     (ARRAY['signed','entered_into_force','ratified','other','suspended','other','resumed','other',
            'withdrawal_notice','other'])[n],
     DATE '1950-01-01' + (((t.id * 37) % 20000) + n * 300)::int, 'day', '', 'Generated event.',
-    'https://example.org/source/' || t.id || '/' || n, NULL, 'bench-' || n
+    'https://example.org/source/' || t.id || '/' || n, 'official', '', '', NULL, 'bench-' || n
 FROM treaties_treaty t CROSS JOIN generate_series(1, 10) n
 WHERE t.slug LIKE 'bt-%';
 
@@ -65,100 +75,177 @@ JOIN treaties_party p ON p.slug IN ('bench-party-' || (1 + t.id % 200), 'bench-p
 WHERE t.slug LIKE 'bt-%';
 
 INSERT INTO treaties_statement (title, outlet, url, date, precision, date_note, speaker, speaker_role, quote,
-    full_text, language, created_at)
+    full_text, language, voice, created_at)
 SELECT 'Generated statement ' || i, (ARRAY['TASS','Reuters','AP','AFP'])[1 + i % 4],
     'https://example.org/statement/' || i, DATE '2000-01-01' + (i % 9000), 'day', '',
-    'Speaker ' || (i % 500), '', 'A generated quote about a treaty.', '', 'en', now()
+    'Speaker ' || (i % 500), '', 'A generated quote about a treaty.', '', 'en', '', now()
 FROM generate_series(1, {STATEMENTS}) i;
 
+-- Skewed on purpose: half of all statements are about one treaty (New START), the rest spread thinly.
 INSERT INTO treaties_statement_treaties (statement_id, treaty_id)
-SELECT s.id, t.id FROM treaties_statement s
-JOIN treaties_treaty t ON t.slug = 'bt-' || (1 + s.id % {TREATIES})
+SELECT s.id, CASE WHEN s.id % 2 = 0 THEN (SELECT id FROM treaties_treaty WHERE slug = 'new-start')
+                  ELSE (SELECT id FROM treaties_treaty WHERE slug = 'bt-' || (1 + s.id % {TREATIES})) END
+FROM treaties_statement s
 WHERE s.url LIKE 'https://example.org/statement/%';
 """
+
+PAGES = {
+    "/": "dashboard",
+    "/treaties/": "treaty list",
+    "/treaties/?status=suspended": "treaty list, filtered by status",
+    "/treaties/new-start/": "treaty page (New START)",
+    "/treaties/bt-5000/": "treaty page (generated)",
+    "/statements/": "statements",
+    "/statements/?speaker=Speaker+42": "statements, by speaker",
+    "/statements/?q=vacuum": "statement search, rare word",
+    "/statements/?q=generated+quote": "statement search, common words",
+    "/treaties/?q=number+4242": "treaty search",
+    "/timeline/": "timeline",
+    "/api/treaties/": "API: treaties",
+}
+AS_OF = {
+    "/?on=1990-06-01": "dashboard as of 1990",
+    "/treaties/?on=2001-01-01": "treaty list as of 2001",
+    "/treaties/?status=suspended&on=2010-03-01": "treaty list by status as of 2010",
+    "/treaties/?sort=entry_into_force&on=1999-01-01": "treaty list by entry into force, 1999",
+    "/api/treaties/?on=2030-01-01": "API: treaties as of 2030",
+    "/treaties/?q=number+4242&on=2005-05-05": "treaty search as of 2005",
+}
+BARE = "/bench/bare/"
 
 
 def generate(treaties: int, statements: int) -> None:
     if Treaty.objects.filter(slug__startswith="bt-").exists():
-        print(f"dataset present: {Treaty.objects.count()} treaties, {Statement.objects.count()} statements")
+        print(f"dataset present: {Treaty.objects.count():,} treaties, {Statement.objects.count():,} statements")
         return
     started = time.monotonic()
     load_reference_data()
     with connection.cursor() as cursor:
         cursor.execute(GENERATE.replace("{TREATIES}", str(treaties)).replace("{STATEMENTS}", str(statements)))
-    from treaties.derived import deadlines_refresh
-
-    for treaty in Treaty.objects.filter(slug__startswith="bt-").iterator():
-        deadlines_refresh(treaty=treaty)
+    # What an import of that many treaties does: derive their deadlines, then store their status intervals.
+    record_changed(treaty_ids=Treaty.objects.filter(slug__startswith="bt-").values_list("pk", flat=True))
+    refreshed = time.monotonic()
+    intervals_refresh()
+    print(f"status intervals of all {Treaty.objects.count():,} treaties stored again in "
+          f"{time.monotonic() - refreshed:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"generated in {time.monotonic() - started:.0f} s")
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict:
-    out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+([\d.]+)(\w+)", out)
-    p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": _ms(p50), "p99": _ms(p99), "errors": int(errors.group(1)) if errors else 0}
+def timed(client: Client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed
 
 
-def _ms(match) -> float:
-    value, unit = float(match.group(1)), match.group(2)
-    return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+def in_process(pages: dict, rounds: int) -> list[tuple]:
+    """A B A B in one process: the bare view, then the page, `rounds` times; cold and warm."""
+    client, rows = Client(HTTP_HOST="127.0.0.1"), []
+    for url, name in pages.items():
+        results = {}
+        for state in ("cold", "warm"):
+            bare, page = [], []
+            client.get(url)
+            for _ in range(rounds):
+                bare.append(timed(client, BARE))
+                if state == "cold":
+                    cache.clear()  # the embedded locmem cache of this process, nothing shared
+                page.append(timed(client, url))
+            results[state] = (min(bare), statistics.median(bare), min(page), statistics.median(page))
+        rows.append((name, url, results))
+    return rows
+
+
+def wrk(url: str, seconds: int, connections: int) -> float:
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", url],
+                         capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in out:
+        sys.exit(f"{url} answered errors:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def served(pages: dict, seconds: int, pairs: int, workers: int, port: int, connections: int) -> list[tuple]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "API_RATE_LIMIT": "100000000/minute",
+           "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "tracker.wsgi", "--bind", f"127.0.0.1:{port}",
+                               "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=env)
+    base, rows = f"http://127.0.0.1:{port}", []
+    try:
+        time.sleep(3)
+        for url, name in pages.items():
+            subprocess.run(["curl", "-s", "-o", "/dev/null", base + url], check=True)  # warm
+            shares, page_rps, bare_rps = [], [], []
+            for _ in range(pairs):
+                bare_rps.append(wrk(base + BARE, seconds, connections))
+                page_rps.append(wrk(base + url, seconds, connections))
+                shares.append(page_rps[-1] / bare_rps[-1])
+            rows.append((name, statistics.median(bare_rps), statistics.median(page_rps), min(shares),
+                         statistics.median(shares)))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows
+
+
+def jit_effect(rounds: int) -> tuple[float, float]:
+    """The treaty list's query with PostgreSQL's JIT on and off (cache out of the way), median ms."""
+    client, medians = Client(HTTP_HOST="127.0.0.1"), []
+    for setting in ("on", "off"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET jit = {setting}")
+        times = []
+        for _ in range(rounds):
+            cache.clear()
+            times.append(timed(client, "/treaties/?sort=entry_into_force"))
+        medians.append(statistics.median(times))
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    return medians[0], medians[1]
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--treaties", type=int, default=10_000)
     parser.add_argument("--statements", type=int, default=1_000_000)
-    parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=15, help="A B pairs per page in process")
+    parser.add_argument("--seconds", type=int, default=5, help="each wrk run")
+    parser.add_argument("--pairs", type=int, default=2, help="A B pairs of wrk runs per page")
+    parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8931)
+    parser.add_argument("--as-of-only", action="store_true")
+    parser.add_argument("--no-wrk", action="store_true")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL: DATABASE_URL=postgres://…")
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed: apt-get install wrk")
     call_command("migrate", verbosity=0)
     generate(args.treaties, args.statements)
-    started = time.monotonic()
-    statuses_refresh(only_stale=True)  # what beat does every 15 minutes
-    print(f"stored statuses refreshed in {time.monotonic() - started:.1f} s")
+    print(f"\n{Treaty.objects.count():,} treaties, {Statement.objects.count():,} statements\n")
+    pages = AS_OF if args.as_of_only else {**PAGES, **AS_OF}
+    print("In process (test client), ms: bare view min / median, then the page min / median")
+    print("\n| page | cold: bare | cold: page | warm: bare | warm: page |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, _url, r in in_process(pages, args.rounds):
+        cells = [f"{r[s][0]:.1f} / {r[s][1]:.1f} | {r[s][2]:.1f} / {r[s][3]:.1f}" for s in ("cold", "warm")]
+        print(f"| {name} | {' | '.join(cells)} |")
+    if not args.as_of_only:
+        on, off = jit_effect(args.rounds)
+        print(f"\nTreaty list sorted by entry into force, uncached, median: jit on {on:.1f} ms, jit off {off:.1f} ms")
+    if args.no_wrk or args.as_of_only:
+        return
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
     connection.close()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "tracker.wsgi", "--bind",
-         f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        time.sleep(3)
-        pages = {
-            "bare Django view": "/bench/bare/",
-            "dashboard": "/",
-            "treaty list": "/treaties/",
-            "treaty list, filtered by status": "/treaties/?status=suspended",
-            "treaty page (New START)": "/treaties/new-start/",
-            "treaty page (generated)": "/treaties/bt-5000/",
-            "statements": "/statements/",
-        }
-        results = {name: wrk(base + path, args.seconds, args.connections) for name, path in pages.items()}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    bare = results["bare Django view"]["rps"]
-    print(f"\n{args.treaties:,} treaties, {10 * args.treaties:,} generated events, {args.statements:,} statements; "
-          f"gunicorn {args.workers} workers; wrk {args.connections} connections for {args.seconds} s each\n")
-    print("| page | requests/s | p50 ms | p99 ms | non-2xx | share of bare view |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name, r in results.items():
-        print(f"| {name} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {r['rps'] / bare:.1%} |")
+    print(f"\ngunicorn {args.workers} workers, wrk {args.connections} connections, {args.seconds} s per run, "
+          f"{args.pairs} A B pairs, warm")
+    print("\n| page | bare view req/s | page req/s | share of bare view (min / median) |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, bare, page, low, mid in served(PAGES, args.seconds, args.pairs, args.workers, args.port,
+                                             args.connections):
+        print(f"| {name} | {bare:.0f} | {page:.0f} | {low:.0%} / {mid:.0%} |")
 
 
 if __name__ == "__main__":

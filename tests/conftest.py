@@ -32,6 +32,15 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: tests roll back, so two of them may reach the same record version
+    (the reference data is restored with its version row), and settings differ between them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def shared_dataset(django_db_setup, django_db_blocker):
     dataset = SharedDataset()

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "tracker.not_found.BrandedNotFoundMiddleware",
     # ETag on every GET, and 304 Not Modified when it matches If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Public pages served whole from the cache, under the record's version (tracker/page_cache.py).
+    "tracker.page_cache.RecordCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -136,7 +138,10 @@ else:
     # A database that restarts or vanishes must fail a request or task quickly, never hang it.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
-         "keepalives_count": 3}
+         "keepalives_count": 3,
+         # JIT compiles plans for analytic queries; these are short ones, where compiling costs more than it
+         # saves (measured in docs/benchmarks.md). PG_JIT=on turns it back on.
+         "options": f"-c jit={'on' if env.bool('PG_JIT', default=False) else 'off'}"}
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -243,10 +248,6 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "refresh-statuses": {
-        "task": "treaties.tasks.refresh_statuses",
-        "schedule": 15 * 60,
-    },
     "clear-expired-sessions": {
         "task": "treaties.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,

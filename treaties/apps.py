@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class TreatiesConfig(AppConfig):
@@ -10,3 +11,20 @@ class TreatiesConfig(AppConfig):
         from . import versions  # models are ready only now
 
         versions.connect()
+        post_migrate.connect(_store_missing_status_intervals, sender=self, dispatch_uid="treaties-status-intervals")
+
+
+def _store_missing_status_intervals(using, **kwargs) -> None:
+    """Treaties recorded before status intervals existed get theirs on the `migrate` that adds them (and any
+    later one), once every migration is applied, so that today's code reads today's schema."""
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    from .derived import intervals_refresh
+    from .models import Treaty
+
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    missing = Treaty.objects.using(using).filter(status_intervals__isnull=True).values_list("pk", flat=True)
+    intervals_refresh(treaty_ids=list(missing))

@@ -1,21 +1,24 @@
-"""Keep what is derived from a treaty's record in step with it: its rule-based deadlines and the copy of
-its status for today stored on its row (so that lists filter and count by status in SQL).
+"""Keep what is derived from a treaty's record in step with it: its rule-based deadlines, and its status over
+time stored as intervals (`StatusInterval`), so that status on any day is an indexed range lookup and lists of
+thousands of treaties filter, count and sort by status and next deadline in SQL.
 
-`treaties.status` decides a status; this module keeps the stored copy current after any change to a treaty's
-record (`deadlines_refresh`) and, because time passing alone expires treaties, every 15 minutes by beat.
-Readers use the copy only while it is for the day they show (`treaties.selectors`)."""
+`treaties.status` decides a status; this module stores its answers after any change to a treaty's record
+(`record_changed`, which every writer calls). Time passing needs no refresh: the intervals cover every day."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from . import deadline_revisions, versions
-from .models import Deadline, DeadlineRule, Treaty
-from .rules import derive_deadlines
-from .selectors import live_statuses_on
+from .models import Deadline, DeadlineRule, EventKind, StatusInterval, Treaty, TreatyEvent, TreatyKind
+from .precision import PreciseDate
+from .rules import Fact, Provisions, derive_deadlines
+from .status import Status, status_change_days, status_on
+
+OPEN_END = dt.date.max
 
 
 @dataclass
@@ -35,6 +38,12 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
 
     Call it after any change to a treaty's events, deadlines or provisions.
     """
+    refresh = _derive_deadlines(treaty)
+    intervals_refresh(treaty_ids=[treaty.pk])
+    return refresh
+
+
+def _derive_deadlines(treaty: Treaty) -> Refresh:
     events = {event.pk: event for event in treaty.events.prefetch_related("parties")}
     derived = derive_deadlines(treaty.provisions, [event.fact() for event in events.values()])
     # A conference the record has dated already (typed by an editor) is better than the schedule's year.
@@ -76,7 +85,6 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
     stale = treaty.deadlines.exclude(rule=DeadlineRule.NONE).exclude(pk__in=keep)
     result.deleted = len(stale)
     stale.delete()
-    statuses_refresh(treaty_ids=[treaty.pk])
     deadline_revisions.revise(treaty=treaty)
     return result
 
@@ -92,7 +100,8 @@ def record_changed(*, treaty_ids=(), party_ids=()) -> int:
         ids |= set(Treaty.objects.filter(
             Q(parties__in=party_ids) | Q(events__parties__in=party_ids) | Q(deadlines__parties__in=party_ids)
         ).values_list("pk", flat=True))
-    changed = sum(deadlines_refresh(treaty=treaty).changed for treaty in Treaty.objects.filter(pk__in=ids))
+    changed = sum(_derive_deadlines(treaty).changed for treaty in Treaty.objects.filter(pk__in=ids))
+    intervals_refresh(treaty_ids=ids)  # all at once: a fixed number of queries per 2,000 treaties
     return changed
 
 
@@ -104,30 +113,114 @@ def _key(rule: str, derived_from, superseded_by) -> tuple:
     return (rule, derived_from)
 
 
-def statuses_refresh(*, on: dt.date | None = None, treaty_ids=None, only_stale: bool = False) -> int:
-    """Recompute and store the status of the given treaties (or all); returns how many rows changed."""
-    on = on or timezone.localdate()
+@dataclass
+class TreatyFacts:
+    """What `status_on` reads of one treaty, and what its intervals' next deadline and entry into force need."""
+
+    bilateral: bool
+    provisions: Provisions
+    events: list[Fact] = field(default_factory=list)
+    editor_deadlines: list[Fact] = field(default_factory=list)
+    # (first day, last day, day the event it follows from happened, day an extension replaced it)
+    deadlines: list[tuple[dt.date, dt.date, dt.date | None, dt.date | None]] = field(default_factory=list)
+    entries_into_force: list[dt.date] = field(default_factory=list)
+
+
+def treaty_facts(treaty_ids=None, *, on: dt.date | None = None) -> dict[int, TreatyFacts]:
+    """The facts of many treaties in a fixed number of queries, reading only the columns the rules need
+    (and, with `on`, only the events that had happened by then)."""
     treaties = Treaty.objects.all()
+    events, deadlines = TreatyEvent.objects.all(), Deadline.objects.all()
     if treaty_ids is not None:
         treaties = treaties.filter(pk__in=treaty_ids)
-    if only_stale:
-        treaties = treaties.exclude(status_as_of=on)
-    ids = list(treaties.values_list("pk", flat=True))
-    changed = []
-    computed = live_statuses_on(on, ids)
-    for treaty in Treaty.objects.filter(pk__in=ids).only("pk", "status_detail", "status_as_of"):
-        status = computed[treaty.pk]
-        detail = status.to_dict()
-        if treaty.status_detail != detail or treaty.status_as_of != on:
-            treaty.status_code = status.code
-            treaty.status_suspended = status.is_suspended
-            treaty.status_since = status.since.value if status.since else None
-            treaty.status_as_of = on
-            treaty.status_detail = detail
-            changed.append(treaty)
-    Treaty.objects.bulk_update(
-        changed, ["status_code", "status_suspended", "status_since", "status_as_of", "status_detail"], batch_size=1000
-    )
-    if changed:
-        versions.bump()  # bulk_update sends no signals
-    return len(changed)
+        events, deadlines = events.filter(treaty_id__in=treaty_ids), deadlines.filter(treaty_id__in=treaty_ids)
+    if on is not None:
+        events = events.filter(date__lte=on)  # a month counts once it is over, so later ones cannot matter
+    facts = {
+        pk: TreatyFacts(kind == TreatyKind.BILATERAL, Treaty(
+            term_years=term, lapses_at_term_end=lapses, withdrawal_notice_months=months, withdrawal_notice_days=days,
+            consent_effect_days=consent, review_every_years=review).provisions)
+        for pk, kind, term, lapses, months, days, consent, review in treaties.values_list(
+            "pk", "kind", "term_years", "lapses_at_term_end", "withdrawal_notice_months", "withdrawal_notice_days",
+            "consent_effect_days", "review_every_years")
+    }
+    actors = _party_names(TreatyEvent.parties.through.objects.filter(treatyevent__in=events), "treatyevent_id")
+    for pk, treaty_id, kind, date, precision, until, years in events.values_list(
+        "pk", "treaty_id", "kind", "date", "precision", "date_until", "extension_years"
+    ):
+        facts[treaty_id].events.append(Fact(kind, PreciseDate(date, precision, until), actors[pk], years, pk))
+        if kind == EventKind.ENTERED_INTO_FORCE:
+            facts[treaty_id].entries_into_force.append(date)
+    editor = deadlines.filter(rule=DeadlineRule.NONE)
+    parties = _party_names(Deadline.parties.through.objects.filter(deadline__in=editor), "deadline_id")
+    for pk, treaty_id, kind, date, precision, until in editor.values_list(
+        "pk", "treaty_id", "kind", "date", "precision", "date_until"
+    ):
+        facts[treaty_id].editor_deadlines.append(Fact(kind, PreciseDate(date, precision, until), parties[pk]))
+    if on is None:
+        for treaty_id, date, precision, until, known_from, superseded_on in deadlines.values_list(
+            "treaty_id", "date", "precision", "date_until", "derived_from__date", "superseded_on"
+        ):
+            latest = PreciseDate(date, precision, until).latest
+            facts[treaty_id].deadlines.append((date, latest, known_from, superseded_on))
+    return facts
+
+
+def _party_names(links, owner: str) -> dict[int, tuple[str, ...]]:
+    names = defaultdict(tuple)
+    for owner_id, short, name in links.values_list(owner, "party__short_name", "party__name"):
+        names[owner_id] += (short or name,)
+    return names
+
+
+def live_statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
+    """Status of many treaties computed from their events; readers use the stored intervals instead."""
+    return {pk: _status(f, on) for pk, f in treaty_facts(treaty_ids, on=on).items()}
+
+
+def _status(facts: TreatyFacts, on: dt.date) -> Status:
+    return status_on(bilateral=facts.bilateral, provisions=facts.provisions, events=facts.events,
+                     deadlines=facts.editor_deadlines, on=on)
+
+
+def status_intervals(treaty_id: int, facts: TreatyFacts) -> list[StatusInterval]:
+    """The treaty's whole life cut where its status, next deadline or entry into force changes."""
+    days = status_change_days(provisions=facts.provisions, events=facts.events, deadlines=facts.editor_deadlines)
+    # A deadline stops being next the day after its last possible day; it is known from the day of the event
+    # it follows from until the day an extension replaced it (as `selectors.not_past` and `known_on` read it).
+    days |= {day for first, latest, known, superseded in facts.deadlines
+             for day in (latest + dt.timedelta(days=1), known, superseded) if day}
+    days |= set(facts.entries_into_force)
+    intervals, previous = [], None
+    for day in sorted(days | {dt.date.min}):
+        status = _status(facts, day)
+        due = [first for first, latest, known, superseded in facts.deadlines
+               if latest >= day and (known is None or known <= day) and (superseded is None or superseded > day)]
+        entry = [first for first in facts.entries_into_force if first <= day]
+        state = (status, min(due, default=None), min(entry, default=None))
+        if state == previous:
+            continue
+        if intervals:
+            intervals[-1].ends_on = day
+        intervals.append(StatusInterval(
+            treaty_id=treaty_id, starts_on=day, ends_on=OPEN_END, code=status.code, suspended=status.is_suspended,
+            since=status.since.value if status.since else None, detail=status.to_dict(),
+            next_deadline=state[1], entry_into_force=state[2]))
+        previous = state
+    return intervals
+
+
+def intervals_refresh(*, treaty_ids=None, batch: int = 2000) -> int:
+    """Store again the status intervals of the given treaties (or all); returns how many were written."""
+    ids = list(Treaty.objects.filter(**({"pk__in": treaty_ids} if treaty_ids is not None else {}))
+               .order_by("pk").values_list("pk", flat=True))
+    written = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        rows = [row for pk, facts in treaty_facts(chunk).items() for row in status_intervals(pk, facts)]
+        with transaction.atomic():
+            StatusInterval.objects.filter(treaty_id__in=chunk).delete()
+            StatusInterval.objects.bulk_create(rows, batch_size=1000)
+            versions.bump()  # bulk_create sends no signals
+        written += len(rows)
+    return written

@@ -1,27 +1,24 @@
 """Reads that take more than one query: what the pages show, in a bounded number of queries."""
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
 from .mentions import TreatyMatcher
 from .models import (
     Deadline,
-    DeadlineRule,
     Party,
     Statement,
+    StatusInterval,
     Treaty,
     TreatyAlias,
     TreatyEvent,
-    TreatyKind,
 )
-from .precision import PreciseDate, Precision
-from .rules import Fact
-from .status import LAPSED, Status, StatusCode, status_on
+from .precision import Precision
+from .status import LAPSED, Status, StatusCode
 
 STATUS_FILTERS = {
     "not_in_force": "Not in force",
@@ -73,81 +70,30 @@ def passed_deadlines(on: dt.date, limit: int = 10) -> list[Deadline]:
     )
 
 
+def on_day(on: dt.date, through: str = "") -> Q:
+    """The stored status interval (`StatusInterval`) that holds on `on`: one per treaty."""
+    p = f"{through}__" if through else ""
+    return Q(**{f"{p}starts_on__lte": on, f"{p}ends_on__gt": on})
+
+
 def statuses_on(on: dt.date, treaty_ids) -> dict[int, Status]:
-    """Status of the given treaties: the stored copy when it is for `on`, else computed live."""
-    if stored_statuses_are_current(on):
-        return {pk: Status.from_dict(detail) for pk, detail in
-                Treaty.objects.filter(pk__in=treaty_ids).values_list("pk", "status_detail")}
-    return live_statuses_on(on, treaty_ids)
+    """Status of the given treaties on `on`, from their stored intervals."""
+    return {pk: Status.from_dict(detail) for pk, detail in
+            StatusInterval.objects.filter(on_day(on), treaty_id__in=treaty_ids).values_list("treaty_id", "detail")}
 
 
 def status_counts_and_lapsed(on: dt.date, lapsed_limit: int = 10) -> tuple[Counter, list[tuple[Treaty, Status]]]:
     """How many treaties are in each status bucket, and the most recently lapsed ones."""
-    if stored_statuses_are_current(on):
-        counts = Counter(Treaty.objects.aggregate(**{key: Count("pk", filter=status_filter(key)) for key in BUCKETS}))
-        lapsed = list(Treaty.objects.filter(status_filter("lapsed")).order_by("-status_since", "short_name")
-                      [:lapsed_limit])
-        return counts, [(t, Status.from_dict(t.status_detail)) for t in lapsed]
-    statuses = live_statuses_on(on)
-    counts = Counter(next(k for k in BUCKETS if matches_status(s, k)) for s in statuses.values())
-    lapsed_ids = sorted((pk for pk, s in statuses.items() if s.is_lapsed),
-                        key=lambda pk: statuses[pk].since.sort_key(), reverse=True)[:lapsed_limit]
-    treaties = Treaty.objects.in_bulk(lapsed_ids)
-    return counts, [(treaties[pk], statuses[pk]) for pk in lapsed_ids]
+    day = StatusInterval.objects.filter(on_day(on))
+    counts = Counter(day.aggregate(**{key: Count("pk", filter=status_filter(key)) for key in BUCKETS}))
+    lapsed = day.filter(status_filter("lapsed")).select_related("treaty").order_by("-since", "treaty__short_name")
+    return counts, [(interval.treaty, Status.from_dict(interval.detail)) for interval in lapsed[:lapsed_limit]]
 
 
 def treaties_with_status(treaties: QuerySet, wanted: str, on: dt.date) -> QuerySet:
-    if stored_statuses_are_current(on):
-        return treaties.filter(status_filter(wanted))
-    ids = list(treaties.values_list("pk", flat=True))
-    statuses = live_statuses_on(on, ids)
-    return treaties.filter(pk__in=[pk for pk in ids if matches_status(statuses[pk], wanted)])
-
-
-def live_statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
-    """Status of many treaties in five queries, reading only the columns the rules need."""
-    treaties = Treaty.objects.all()
-    events = TreatyEvent.objects.all()
-    deadlines = Deadline.objects.filter(rule=DeadlineRule.NONE)
-    if treaty_ids is not None:
-        treaties = treaties.filter(pk__in=treaty_ids)
-        events = events.filter(treaty_id__in=treaty_ids)
-        deadlines = deadlines.filter(treaty_id__in=treaty_ids)
-    # Only events that had happened by `on` matter (a month counts once it is over).
-    events = events.filter(date__lte=on)
-    actors = defaultdict(list)
-    for event_id, short, name in TreatyEvent.parties.through.objects.filter(treatyevent__in=events).values_list(
-        "treatyevent_id", "party__short_name", "party__name"
-    ):
-        actors[event_id].append(short or name)
-    facts = defaultdict(list)
-    for pk, treaty_id, kind, date, precision, until, years in events.values_list(
-        "pk", "treaty_id", "kind", "date", "precision", "date_until", "extension_years"
-    ):
-        facts[treaty_id].append(Fact(kind, PreciseDate(date, precision, until), tuple(actors[pk]), years, pk))
-    deadline_parties = defaultdict(list)
-    for deadline_id, short, name in Deadline.parties.through.objects.filter(deadline__in=deadlines).values_list(
-        "deadline_id", "party__short_name", "party__name"
-    ):
-        deadline_parties[deadline_id].append(short or name)
-    editor_deadlines = defaultdict(list)
-    for pk, treaty_id, kind, date, precision, until in deadlines.values_list(
-        "pk", "treaty_id", "kind", "date", "precision", "date_until"
-    ):
-        editor_deadlines[treaty_id].append(Fact(kind, PreciseDate(date, precision, until), tuple(deadline_parties[pk])))
-    return {
-        pk: status_on(
-            bilateral=kind == TreatyKind.BILATERAL,
-            provisions=Treaty(term_years=term, lapses_at_term_end=lapses, withdrawal_notice_months=months,
-                              withdrawal_notice_days=days).provisions,
-            events=facts[pk],
-            deadlines=editor_deadlines[pk],
-            on=on,
-        )
-        for pk, kind, term, lapses, months, days in treaties.values_list(
-            "pk", "kind", "term_years", "lapses_at_term_end", "withdrawal_notice_months", "withdrawal_notice_days"
-        )
-    }
+    """Any queryset of treaties (the admin's list) narrowed to a status on `on`."""
+    return treaties.filter(Exists(StatusInterval.objects.filter(on_day(on), status_filter(wanted),
+                                                                treaty=OuterRef("pk"))))
 
 
 # The dashboard's groups; every status falls in exactly one.
@@ -209,17 +155,12 @@ def _involving(parties: QuerySet) -> Q:
 
 def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     """Treaties matching the filters, annotated with their next deadline and entry into force."""
-    # Correlated subqueries use the (treaty, date) indexes; a join + GROUP BY would
-    # aggregate every treaty's events before sorting.
+    # The stored interval that holds on `on` carries the status, the next deadline and the entry into force:
+    # one join, so sorting and filtering never evaluate a subquery per treaty.
     treaties = Treaty.objects.annotate(
-        next_deadline=Subquery(
-            Deadline.objects.filter(not_past(on), known_on(on), treaty=OuterRef("pk")).order_by("date")
-            .values("date")[:1]
-        ),
-        entry_into_force=Subquery(
-            TreatyEvent.objects.filter(treaty=OuterRef("pk"), kind="entered_into_force", date__lte=on)
-            .order_by("date").values("date")[:1]
-        ),
+        day=FilteredRelation("status_intervals", condition=on_day(on, "status_intervals")),
+        next_deadline=F("day__next_deadline"),
+        entry_into_force=F("day__entry_into_force"),
     )
     if filters.q:
         treaties = treaties.filter(
@@ -233,12 +174,9 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     if filters.party:
         treaties = treaties.filter(_involving(Party.objects.filter(slug=filters.party)))
     if filters.due_within is not None:
-        until = on + dt.timedelta(days=filters.due_within)
-        treaties = treaties.filter(
-            Exists(Deadline.objects.filter(not_past(on), known_on(on), treaty=OuterRef("pk"), date__lte=until))
-        )
+        treaties = treaties.filter(next_deadline__lte=on + dt.timedelta(days=filters.due_within))
     if filters.status:
-        treaties = treaties_with_status(treaties, filters.status, on)
+        treaties = treaties.filter(status_filter(filters.status, "day"))
     # Treaties with nothing due (or no entry into force) sort last, on every database.
     first = {"name": "short_name", "entry_into_force": "entry_into_force", "next_deadline": "next_deadline"}
     return treaties.order_by(F(first[filters.sort]).asc(nulls_last=True), "short_name", "pk")
@@ -277,18 +215,15 @@ def treaty_matcher() -> TreatyMatcher:
     )
 
 
-def stored_statuses_are_current(on: dt.date) -> bool:
-    return on == timezone.localdate() and not Treaty.objects.exclude(status_as_of=on).exists()
-
-
-def status_filter(wanted: str) -> Q:
-    """The SQL twin of `matches_status`, on the stored copy."""
+def status_filter(wanted: str, through: str = "") -> Q:
+    """The SQL twin of `matches_status`, on stored status intervals (reached by `through` from a treaty)."""
+    p = f"{through}__" if through else ""
     return {
-        "not_in_force": Q(status_code__in=[StatusCode.NOT_SIGNED, StatusCode.SIGNED]),
-        "in_force": Q(status_code=StatusCode.IN_FORCE, status_suspended=False),
-        "suspended": Q(status_code=StatusCode.IN_FORCE, status_suspended=True),
-        "lapsed": Q(status_code__in=list(LAPSED)),
-    }.get(wanted, Q(status_code=wanted))
+        "not_in_force": Q(**{f"{p}code__in": [StatusCode.NOT_SIGNED, StatusCode.SIGNED]}),
+        "in_force": Q(**{f"{p}code": StatusCode.IN_FORCE, f"{p}suspended": False}),
+        "suspended": Q(**{f"{p}code": StatusCode.IN_FORCE, f"{p}suspended": True}),
+        "lapsed": Q(**{f"{p}code__in": list(LAPSED)}),
+    }.get(wanted, Q(**{f"{p}code": wanted}))
 
 
 # A treaty that lapsed this recently is still what people mean by its name (news of its expiry).
@@ -299,8 +234,10 @@ def treaties_alive_on(on: dt.date, treaty_ids=None) -> set[int]:
     """Treaties signed or in force on `on`, or lapsed within the year before: what a name could mean then.
 
     With `treaty_ids`, only those are considered (a feed asks about the few that share a name)."""
-    return {
-        pk for pk, status in live_statuses_on(on, treaty_ids).items()
-        if status.code in (StatusCode.SIGNED, StatusCode.IN_FORCE)
-        or (status.is_lapsed and status.since and status.since.latest >= on - RECENTLY_LAPSED)
-    }
+    day = StatusInterval.objects.filter(on_day(on))
+    if treaty_ids is not None:
+        day = day.filter(treaty_id__in=treaty_ids)
+    alive = set(day.filter(code__in=[StatusCode.SIGNED, StatusCode.IN_FORCE]).values_list("treaty_id", flat=True))
+    # A lapse dated "2025" counts up to its last possible day, which only the whole date knows.
+    return alive | {pk for pk, detail in day.filter(status_filter("lapsed")).values_list("treaty_id", "detail")
+                    if (since := Status.from_dict(detail).since) and since.latest >= on - RECENTLY_LAPSED}

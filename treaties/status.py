@@ -187,6 +187,20 @@ def status_on(
     )
 
 
+def status_change_days(*, provisions: Provisions, events: list[Fact], deadlines: list[Fact]) -> set[dt.date]:
+    """Every day on which `status_on` may answer differently from the day before.
+
+    `status_on` reads the day only through "has this happened by then?", so its answer can change only on the
+    day an event or a deadline comes to have happened, counting the deadlines the rules derive from the events
+    known at each point (an extension moves the expiry that matters)."""
+    happened = {e.when.latest for e in events}
+    days = happened | {d.when.latest for d in deadlines if d.kind in _FORETOLD}
+    for day in [dt.date.min, *happened]:
+        known = [e for e in events if e.when.has_happened(day)]
+        days |= {d.when.latest for d in derive_deadlines(provisions, known) if d.kind in _FORETOLD}
+    return days
+
+
 def _add(names: dict[str, PreciseDate], new: tuple[str, ...], since: PreciseDate) -> None:
     for name in new:
         names.setdefault(name, since)  # a party suspended twice is suspended since the first time

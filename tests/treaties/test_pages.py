@@ -6,8 +6,9 @@ import time_machine
 
 from tests.support.factories import make_treaties
 from treaties import versions
+from treaties.derived import live_statuses_on
 from treaties.models import Statement, Treaty, TreatyEvent
-from treaties.selectors import BUCKETS, live_statuses_on, matches_status, upcoming_deadlines
+from treaties.selectors import BUCKETS, matches_status, upcoming_deadlines
 
 TODAY = "2026-11-27"
 

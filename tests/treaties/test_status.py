@@ -134,28 +134,36 @@ def test_status_of_every_treaty_takes_a_fixed_number_of_queries(reference_data, 
 
 @pytest.mark.parametrize("wanted", ["not_in_force", "in_force", "suspended", "lapsed", "expired", "withdrawn",
                                     "terminated"])
-@pytest.mark.parametrize("day", ["2026-11-27", "2024-01-01", "2000-01-01"])
-def test_the_stored_status_copy_filters_exactly_like_the_live_rules(reference_data, wanted, day):
-    from treaties.derived import statuses_refresh
-    from treaties.selectors import live_statuses_on, matches_status, status_filter
+@pytest.mark.parametrize("day", ["2026-11-27", "2024-01-01", "2000-01-01", "1800-01-01", "2199-12-31"])
+def test_the_stored_status_intervals_filter_exactly_like_the_live_rules(reference_data, wanted, day):
+    from treaties.derived import live_statuses_on
+    from treaties.selectors import matches_status, treaties_with_status
 
-    statuses_refresh(on=on(day))
-    stored = set(Treaty.objects.filter(status_filter(wanted)).values_list("slug", flat=True))
+    stored = set(treaties_with_status(Treaty.objects.all(), wanted, on(day)).values_list("slug", flat=True))
     live = {Treaty.objects.get(pk=pk).slug for pk, s in live_statuses_on(on(day)).items() if matches_status(s, wanted)}
     assert stored == live
 
 
-def test_the_stored_copy_is_used_only_for_the_day_it_was_computed(reference_data):
+def test_the_stored_intervals_give_the_live_status_on_every_day_a_status_changes(reference_data):
+    from treaties.derived import live_statuses_on, treaty_facts
+    from treaties.selectors import statuses_on
+    from treaties.status import status_change_days
+
+    days = set()
+    for facts in treaty_facts().values():
+        changes = status_change_days(provisions=facts.provisions, events=facts.events,
+                                     deadlines=facts.editor_deadlines)
+        days |= {d + dt.timedelta(days=shift) for d in changes for shift in (-1, 0) if d.year < 2200}
+    assert len(days) > 200
+    ids = list(Treaty.objects.values_list("pk", flat=True))
+    for day in sorted(days):
+        assert statuses_on(day, ids) == live_statuses_on(day, ids), day
+
+
+def test_a_treaty_expires_at_midnight_with_no_refresh(reference_data, client):
     import time_machine
 
-    from treaties.derived import statuses_refresh
-    from treaties.selectors import stored_statuses_are_current
-
-    with time_machine.travel(dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC), tick=False):
-        statuses_refresh()
-        assert stored_statuses_are_current(on("2026-11-27"))
-        assert not stored_statuses_are_current(on("2025-12-01"))
-    with time_machine.travel(dt.datetime(2026, 11, 28, 0, 5, tzinfo=dt.UTC), tick=False):
-        assert not stored_statuses_are_current(on("2026-11-28"))  # a new day: recompute before trusting it
-        assert statuses_refresh(only_stale=True) == Treaty.objects.count()
-        assert stored_statuses_are_current(on("2026-11-28"))
+    with time_machine.travel(dt.datetime(2026, 2, 4, 23, 59, tzinfo=dt.UTC), tick=False):
+        assert "in force" in client.get("/api/treaties/new-start/").json()["status"]["label"]
+    with time_machine.travel(dt.datetime(2026, 2, 5, 0, 0, 1, tzinfo=dt.UTC), tick=False):
+        assert client.get("/api/treaties/new-start/").json()["status"]["label"] == "expired"

@@ -67,14 +67,6 @@ class Treaty(models.Model):
     withdrawal_text = models.TextField("withdrawal", blank=True)
     provision_sources = models.JSONField(default=list, blank=True)
 
-    # A copy of `status_on(status_as_of)`, kept by `treaties.derived` so that lists
-    # of thousands of treaties filter and count by status in SQL. Never edited.
-    status_code = models.CharField(max_length=12, choices=status.StatusCode.choices, blank=True, editable=False)
-    status_suspended = models.BooleanField(default=False, editable=False)
-    status_since = models.DateField(null=True, blank=True, editable=False)
-    status_as_of = models.DateField(null=True, blank=True, editable=False)
-    status_detail = models.JSONField(default=dict, blank=True, editable=False)
-
     checked_on = models.DateField(
         null=True, blank=True, help_text="When every date of this treaty was last checked against its sources."
     )
@@ -88,15 +80,11 @@ class Treaty(models.Model):
 
     objects = TreatyQuerySet.as_manager()
 
-    # The stored status is derived data, refreshed in bulk; history records what editors did.
-    history = HistoricalRecords(
-        excluded_fields=["status_code", "status_suspended", "status_since", "status_as_of", "status_detail"]
-    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["short_name"]
         verbose_name_plural = "treaties"
-        indexes = [models.Index(fields=["status_code", "status_since"], name="treaty_status_idx")]
         constraints = [
             web_link_constraint("treaty_text_is_web_link", "official_text_url"),
             models.CheckConstraint(

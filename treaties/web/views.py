@@ -7,6 +7,7 @@ from django.utils import timezone
 from .. import selectors
 from ..coverage import record_coverage
 from ..models import Category, Deadline, EventKind, Party, Statement, Treaty, TreatyEvent
+from ..pagination import BoundedPaginator
 from ..periods import spans, suspended_spans
 from ..prospects import nothing_to_come
 from ..provisions import provisions_in_words
@@ -42,7 +43,7 @@ def treaty_list(request):
                  .order_by("date", "id"),
                  to_attr="upcoming")
     )
-    page = Paginator(treaties, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(treaties, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     statuses = selectors.statuses_on(on, [t.pk for t in rows])
     return render(
@@ -127,7 +128,7 @@ def party_detail(request, slug):
 def statement_list(request):
     form, data = statement_filters(request)
     statements = selectors.statement_search(on=request.as_of, **data).prefetch_related("treaties")
-    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "treaties/statement_list.html",
         {"form": form, "page": page},

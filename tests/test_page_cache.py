@@ -1,0 +1,111 @@
+"""Cached pages are never older than the record: the request after any edit, by any writer, shows it."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from feeds.entries import read_feed
+from feeds.ingest import feed_ingest
+from tests.support.feeds.server import fixture
+from treaties.models import Statement, Treaty
+
+NEW_START = "/treaties/new-start/"
+TASS_STATEMENT = "https://tass.com/politics/1608067"
+
+
+def served_from_cache(client, url, **headers):
+    """Fetch twice; the second answer must be the first one, kept (same ETag, no new query for the page)."""
+    first = client.get(url, **headers)
+    second = client.get(url, **headers)
+    assert first.status_code == second.status_code == 200, url
+    assert first["ETag"] == second["ETag"] and first.content == second.content
+    return second
+
+
+@pytest.mark.parametrize("url", ["/", "/treaties/", NEW_START, "/statements/", "/timeline/", "/api/treaties/",
+                                 "/calendar.ics", "/statements/feed/"])
+def test_a_public_page_is_answered_from_the_cache_in_one_query(reference_data, client,
+                                                               django_assert_max_num_queries, url):
+    client.get(url)
+    with django_assert_max_num_queries(1):  # the record's version, nothing else
+        response = client.get(url)
+    assert response.status_code == 200 and response["ETag"]
+
+
+def test_a_browser_that_has_the_page_gets_a_304_until_the_record_changes(reference_data, client):
+    page = served_from_cache(client, NEW_START)
+    assert client.get(NEW_START, HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 304
+    Treaty.objects.filter(slug="new-start").get().save()
+    assert client.get(NEW_START, HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 200
+
+
+def test_an_edit_in_the_admin_shows_on_the_next_request(reference_data, client, admin_client):
+    assert "Test Treaty" not in served_from_cache(client, "/treaties/?q=Testing").content.decode()
+    url = reverse("admin:treaties_treaty_add")
+    data = {"short_name": "Test Treaty", "name": "Treaty on Testing", "slug": "test-treaty",
+            "category": "arms_control", "kind": "bilateral", "provision_sources": "[]"}
+    for inline in admin_client.get(url).context["inline_admin_formsets"]:
+        data |= {f"{inline.formset.prefix}-TOTAL_FORMS": 0, f"{inline.formset.prefix}-INITIAL_FORMS": 0}
+    assert admin_client.post(url, data).status_code == 302
+
+    assert "Test Treaty" in client.get("/treaties/?q=Testing").content.decode()
+
+
+def test_an_import_shows_on_the_next_request(reference_data, client, tmp_path):
+    served_from_cache(client, "/statements/")
+    (tmp_path / "statements.csv").write_text(
+        "url,title,outlet,date,precision,treaties\n"
+        "https://example.org/imported,An imported statement on New START,Example,2026-01-10,day,new-start\n")
+
+    call_command("import_data", str(tmp_path / "statements.csv"), stdout=io.StringIO())
+
+    assert "An imported statement on New START" in client.get("/statements/").content.decode()
+
+
+def test_reloading_the_reference_data_shows_on_the_next_request(reference_data, client):
+    title = Statement.objects.get(url=TASS_STATEMENT).title
+    Statement.objects.filter(url=TASS_STATEMENT).delete()
+    assert title not in served_from_cache(client, "/statements/?q=vacuum").content.decode()
+
+    call_command("load_reference_data", stdout=io.StringIO())
+
+    assert title in client.get("/statements/?q=vacuum").content.decode()
+
+
+def test_a_feed_ingest_shows_on_the_next_request(reference_data, client):
+    Statement.objects.filter(url=TASS_STATEMENT).delete()
+    api = "/api/statements/?outlet=TASS"
+    before = served_from_cache(client, api, HTTP_ACCEPT="application/json").json()
+
+    feed_ingest(feed=read_feed(fixture("tass.rss"), url="https://tass.com/rss/v2.xml"), outlet="TASS")
+
+    after = client.get(api, HTTP_ACCEPT="application/json").json()
+    assert TASS_STATEMENT in {s["url"] for s in after["results"]} - {s["url"] for s in before["results"]}
+
+
+def test_a_new_day_is_a_new_page_without_any_edit(reference_data, client, time_machine):
+    time_machine.move_to("2026-02-05 12:00Z")
+    before = served_from_cache(client, NEW_START)
+    time_machine.move_to("2026-02-06 12:00Z")  # New START's term ran out on 5 February 2026
+    after = client.get(NEW_START)
+    assert after["ETag"] != before["ETag"] and after.content != before.content
+
+
+def test_editors_and_the_subscription_pages_are_never_served_from_the_cache(reference_data, client, admin_client):
+    served_from_cache(client, NEW_START)
+    Treaty.objects.filter(slug="new-start").update(short_name="Changed behind the version's back")
+    assert "Changed behind" in admin_client.get(NEW_START).content.decode()
+    assert "Changed behind" not in client.get(NEW_START).content.decode()  # only a writer that bumps shows
+    assert not client.get("/alerts/").get("ETag", "").startswith('"r')  # Django's hash of the body, not a version
+
+
+def test_the_api_rate_limit_holds_for_cached_answers(reference_data, client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMIT = "3/minute"
+    codes = [client.get("/api/parties/", HTTP_ACCEPT="application/json").status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    cache.clear()

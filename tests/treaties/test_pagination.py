@@ -1,0 +1,23 @@
+"""Long lists count exactly only up to a limit, and say so past it; the pages still page."""
+
+from treaties import pagination
+
+
+def test_past_the_limit_the_statements_page_says_or_more_and_still_pages(reference_data, client, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 30)
+    page = client.get("/statements/").content.decode()
+    assert "30 or more statements found" in page
+    assert "Page 1 of 2" in page and client.get("/statements/?page=2").status_code == 200
+
+
+def test_within_the_limit_the_count_is_exact(reference_data, client):
+    page = client.get("/statements/?q=vacuum").content.decode()
+    assert "2 statements found" in page and "or more" not in page
+
+
+def test_the_api_says_whether_its_count_is_exact(reference_data, client, monkeypatch):
+    exact = client.get("/api/statements/", HTTP_ACCEPT="application/json").json()
+    assert exact["count_exact"] is True and exact["count"] > 30
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 30)
+    capped = client.get("/api/statements/?page_size=10", HTTP_ACCEPT="application/json").json()
+    assert (capped["count"], capped["count_exact"]) == (30, False) and capped["next"]

@@ -1,0 +1,90 @@
+"""Whole responses of the record's public pages, API, calendars and feeds, cached under the record's version.
+
+The key holds the record's version (`treaties.versions`, bumped in the same transaction as any change), so a
+page is never older than the data: the request after an edit reads the new version and misses. It also holds
+today's date in the site's zone, because "today" moves countdowns and statuses with no edit at all. The same
+two give every cached page its ETag and Last-Modified, so a browser that already has the page gets a 304.
+
+Only anonymous requests are served from it (no session, no messages): editors see what they just did.
+"""
+
+import hashlib
+from datetime import datetime, time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from rest_framework.request import Request
+
+from treaties import versions
+from treaties.api.throttling import ClientRateThrottle
+
+# Old versions are never read again; this only bounds how long they take up room.
+PAGE_CACHE_SECONDS = 24 * 60 * 60
+CACHED_NAMESPACE = "treaties"
+
+
+class RecordCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        version, today = versions.current(), timezone.localdate()
+        # Representations differ by host (absolute links in feeds and the API) and by Accept (the API's JSON or
+        # browsable HTML), so both are part of the key and the ETag.
+        variant = hashlib.sha256("|".join([
+            f"{version.number}", f"{version.changed_at.timestamp() if version.changed_at else ''}", f"{today}",
+            request.get_host(), request.META.get("HTTP_ACCEPT", ""),
+        ]).encode()).hexdigest()[:20]
+        etag = f'"{version.etag}-{variant}"'
+        last_modified = _last_modified(version, today)
+        key = f"page:{variant}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            response = cache.get(key)
+        if response is not None and _within_rate_limit(request):
+            return response
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
+            # Any copy a browser or proxy keeps must be checked again (cheaply, by ETag) before it is shown.
+            patch_cache_control(response, no_cache=True)
+            cache.set(key, response, PAGE_CACHE_SECONDS)
+        return response
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False  # an editor, or someone with a message waiting: their page is their own
+    try:
+        return resolve(request.path_info).namespace == CACHED_NAMESPACE
+    except Resolver404:
+        return False
+
+
+def _cacheable_response(response) -> bool:
+    return (response.status_code == 200 and not response.streaming and not response.cookies
+            and not response.has_header("Set-Cookie") and "private" not in response.get("Cache-Control", ""))
+
+
+def _last_modified(version, today) -> float:
+    # A page for today changes at midnight even when the record does not.
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    changed = version.changed_at or midnight
+    return max(changed, midnight).timestamp()
+
+
+def _within_rate_limit(request) -> bool:
+    """The API's limit holds for cached answers too. Counted here only when the cache answers; when it does
+    not, the API's own throttle counts the request (and refuses it with its usual 429 and Retry-After)."""
+    if not request.path_info.startswith("/api/"):
+        return True
+    return ClientRateThrottle().allow_request(Request(request), None)

@@ -1,0 +1,43 @@
+from django.db import models
+
+from .. import status
+from .treaty import Treaty
+
+# `ends_on` of the interval that runs on for ever: a real date, so that a range lookup needs no OR IS NULL.
+OPEN_END = "9999-12-31"
+
+
+class StatusInterval(models.Model):
+    """A stretch of days [starts_on, ends_on) over which a treaty's status, next deadline and entry into force
+    stay the same: what `treaties.status` says for each of those days, stored (`treaties.derived`) whenever
+    the treaty's record changes, so that status on any day, today or as of, is an indexed range lookup.
+    Never edited; each treaty's intervals cover every day, end to end."""
+
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="status_intervals")
+    starts_on = models.DateField()
+    ends_on = models.DateField(default=OPEN_END)
+    code = models.CharField(max_length=12, choices=status.StatusCode.choices)
+    suspended = models.BooleanField(default=False)
+    since = models.DateField(null=True, blank=True)  # the first day of the status's own date, for sorting
+    detail = models.JSONField(default=dict)  # `Status.to_dict()`, with its qualifiers
+    next_deadline = models.DateField(null=True, blank=True)
+    entry_into_force = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Every treaty on one day (counts, filters, the list's sorts), read from the index alone: the rows
+            # themselves are wide (`detail`). One treaty's day uses the unique (treaty, starts_on).
+            models.Index(fields=["ends_on", "starts_on"],
+                         include=["treaty", "code", "suspended", "next_deadline", "entry_into_force"],
+                         name="status_interval_day_idx"),
+            # The treaty list sorted by what falls due next walks this and stops after a page.
+            models.Index(fields=["next_deadline"], name="status_interval_next_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["treaty", "starts_on"], name="status_interval_one_per_start"),
+            models.CheckConstraint(condition=models.Q(starts_on__lt=models.F("ends_on")),
+                                   name="status_interval_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.treaty_id}: {self.code} from {self.starts_on} until {self.ends_on}"
