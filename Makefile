@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --upgrade \
 	--quiet --custom-compile-command "make lock"
 
-.PHONY: install lock run test lint migrate data clean
+.PHONY: install lock run test lint migrate data clean bench bench-smoke
 
 install: $(STAMP)
 
@@ -51,6 +51,32 @@ test: install node_modules/.installed
 	# Fault drills restart and kill servers of their own, and their timings want the machine to themselves,
 	# so they run alone, after everything else.
 	$(BIN)/pytest -m drill -p no:xdist $(PYTEST_ARGS)
+
+# Benchmarks (bench/, figures in docs/benchmarks.md): each against its ceiling, interleaved, on PostgreSQL, each in
+# a database of its own that it generates once. `make bench` takes an hour or more; `make bench-smoke` runs each
+# on a tiny dataset in fresh databases, so that CI notices a benchmark that no longer runs.
+PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+bench: install
+	-createdb -h 127.0.0.1 -U postgres treaty_bench_pages 2>/dev/null
+	-createdb -h 127.0.0.1 -U postgres treaty_bench_alerts 2>/dev/null
+	-createdb -h 127.0.0.1 -U postgres treaty_bench_send 2>/dev/null
+	-createdb -h 127.0.0.1 -U postgres treaty_bench_feeds 2>/dev/null
+	DATABASE_URL=$(PG)/treaty_bench_pages $(BIN)/python bench/pages.py
+	DATABASE_URL=$(PG)/treaty_bench_alerts $(BIN)/python bench/reminder_scan.py
+	DATABASE_URL=$(PG)/treaty_bench_send $(BIN)/python bench/send_rate.py --broker $(BENCH_BROKER_URL)
+	DATABASE_URL=$(PG)/treaty_bench_feeds $(BIN)/python bench/feed_ingest.py
+	$(BIN)/python bench/linking.py
+
+bench-smoke: install
+	for db in pages alerts send feeds; do dropdb -h 127.0.0.1 -U postgres --if-exists treaty_smoke_$$db; \
+		createdb -h 127.0.0.1 -U postgres treaty_smoke_$$db; done
+	DATABASE_URL=$(PG)/treaty_smoke_pages $(BIN)/python bench/pages.py --treaties 30 --statements 300 --rounds 1 --no-wrk
+	DATABASE_URL=$(PG)/treaty_smoke_alerts $(BIN)/python bench/reminder_scan.py --pairs 2000 --rounds 1
+	DATABASE_URL=$(PG)/treaty_smoke_send $(BIN)/python bench/send_rate.py -n 20 --rounds 1 --broker $(BENCH_BROKER_URL)
+	DATABASE_URL=$(PG)/treaty_smoke_feeds $(BIN)/python bench/feed_ingest.py 200 --rounds 1
+	$(BIN)/python bench/linking.py
+	for db in pages alerts send feeds; do dropdb -h 127.0.0.1 -U postgres --if-exists treaty_smoke_$$db; done
 
 lint: install
 	$(BIN)/ruff check .

@@ -101,14 +101,14 @@ PAGES = {
     "/statements/?q=generated+quote": "statement search, common words",
     "/treaties/?q=number+4242": "treaty search",
     "/timeline/": "timeline",
-    "/api/treaties/": "API: treaties",
+    "/api/v1/treaties/": "API: treaties",
 }
 AS_OF = {
     "/?on=1990-06-01": "dashboard as of 1990",
     "/treaties/?on=2001-01-01": "treaty list as of 2001",
     "/treaties/?status=suspended&on=2010-03-01": "treaty list by status as of 2010",
     "/treaties/?sort=entry_into_force&on=1999-01-01": "treaty list by entry into force, 1999",
-    "/api/treaties/?on=2030-01-01": "API: treaties as of 2030",
+    "/api/v1/treaties/?on=2030-01-01": "API: treaties as of 2030",
     "/treaties/?q=number+4242&on=2005-05-05": "treaty search as of 2005",
 }
 BARE = "/bench/bare/"
@@ -224,6 +224,8 @@ def main():
     call_command("migrate", verbosity=0)
     generate(args.treaties, args.statements)
     print(f"\n{Treaty.objects.count():,} treaties, {Statement.objects.count():,} statements\n")
+    # The generated treaty in the middle of however many there are (bt-5000 at the default 10,000).
+    PAGES[f"/treaties/bt-{max(1, args.treaties // 2)}/"] = PAGES.pop("/treaties/bt-5000/")
     pages = AS_OF if args.as_of_only else {**PAGES, **AS_OF}
     print("In process (test client), ms: bare view min / median, then the page min / median")
     print("\n| page | cold: bare | cold: page | warm: bare | warm: page |")
