@@ -5,7 +5,8 @@ page is never older than the data: the request after an edit reads the new versi
 today's date in the site's zone, because "today" moves countdowns and statuses with no edit at all. The same
 two give every cached page its ETag and Last-Modified, so a browser that already has the page gets a 304.
 
-Only anonymous requests are served from it (no session, no messages): editors see what they just did.
+Only anonymous requests are served from it (no session, no messages): editors see what they just did. Responses
+that carry their own ETag (calendars and feeds, `treaties.web.freshness`) are left to their own caching.
 """
 
 import hashlib
@@ -39,7 +40,7 @@ class RecordCacheMiddleware:
         # browsable HTML), so both are part of the key and the ETag.
         variant = hashlib.sha256("|".join([
             f"{version.number}", f"{version.changed_at.timestamp() if version.changed_at else ''}", f"{today}",
-            request.get_host(), request.META.get("HTTP_ACCEPT", ""),
+            request.get_host(), request.META.get("HTTP_ACCEPT", ""), settings.SITE_URL,
         ]).encode()).hexdigest()[:20]
         etag = f'"{version.etag}-{variant}"'
         last_modified = _last_modified(version, today)
@@ -71,7 +72,10 @@ def _cacheable_request(request) -> bool:
 
 
 def _cacheable_response(response) -> bool:
+    # A response with its own validator (calendars, feeds: `treaties.web.freshness`) keeps its own caching, its
+    # own Cache-Control and its compression for the clients that accept it.
     return (response.status_code == 200 and not response.streaming and not response.cookies
+            and not response.has_header("ETag")
             and not response.has_header("Set-Cookie") and "private" not in response.get("Cache-Control", ""))
 
 

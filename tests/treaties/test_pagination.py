@@ -16,8 +16,8 @@ def test_within_the_limit_the_count_is_exact(reference_data, client):
 
 
 def test_the_api_says_whether_its_count_is_exact(reference_data, client, monkeypatch):
-    exact = client.get("/api/statements/", HTTP_ACCEPT="application/json").json()
+    exact = client.get("/api/v1/statements/", HTTP_ACCEPT="application/json").json()
     assert exact["count_exact"] is True and exact["count"] > 30
     monkeypatch.setattr(pagination, "COUNT_LIMIT", 30)
-    capped = client.get("/api/statements/?page_size=10", HTTP_ACCEPT="application/json").json()
+    capped = client.get("/api/v1/statements/?page_size=10", HTTP_ACCEPT="application/json").json()
     assert (capped["count"], capped["count_exact"]) == (30, False) and capped["next"]

@@ -164,6 +164,6 @@ def test_a_treaty_expires_at_midnight_with_no_refresh(reference_data, client):
     import time_machine
 
     with time_machine.travel(dt.datetime(2026, 2, 4, 23, 59, tzinfo=dt.UTC), tick=False):
-        assert "in force" in client.get("/api/treaties/new-start/").json()["status"]["label"]
+        assert "in force" in client.get("/api/v1/treaties/new-start/").json()["status"]["label"]
     with time_machine.travel(dt.datetime(2026, 2, 5, 0, 0, 1, tzinfo=dt.UTC), tick=False):
-        assert client.get("/api/treaties/new-start/").json()["status"]["label"] == "expired"
+        assert client.get("/api/v1/treaties/new-start/").json()["status"]["label"] == "expired"
