@@ -36,9 +36,10 @@ def _fast_password_hashing():
 def empty_cache():
     """Each test starts with an empty cache: tests roll back, so two of them may reach the same record version
     (the reference data is restored with its version row), and settings differ between them."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Whole responses of the record's public pages, API, calendars and feeds, cached under the record's version.
+"""Whole responses of the record's public pages and API, cached under the record's version.
 
 The key holds the record's version (`treaties.versions`, bumped in the same transaction as any change), so a
 page is never older than the data: the request after an edit reads the new version and misses. It also holds
@@ -13,7 +13,7 @@ import hashlib
 from datetime import datetime, time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -47,7 +47,7 @@ class RecordCacheMiddleware:
         key = f"page:{variant}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
-            response = cache.get(key)
+            response = caches["pages"].get(key)
         if response is not None and _within_rate_limit(request):
             return response
         response = self.get_response(request)
@@ -56,7 +56,7 @@ class RecordCacheMiddleware:
             response["Last-Modified"] = http_date(last_modified)
             # Any copy a browser or proxy keeps must be checked again (cheaply, by ETag) before it is shown.
             patch_cache_control(response, no_cache=True)
-            cache.set(key, response, PAGE_CACHE_SECONDS)
+            caches["pages"].set(key, response, PAGE_CACHE_SECONDS)
         return response
 
 

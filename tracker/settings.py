@@ -334,7 +334,12 @@ LOGGING = {
 # --- Alerts: subscriptions, reminders and their emails (alerts.scan) ---
 # Rate limits and other short-lived counters. One process's memory by default; set
 # CACHE_URL=redis://127.0.0.1:6379/1 so every web process shares the same limits.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Whole pages (tracker/page_cache.py) apart from the rate-limit counters in "default", so that filling it
+    # with made-up query strings can only evict other pages. Production: a Redis database of its own.
+    "pages": env.cache("PAGE_CACHE_URL", default=env.str("CACHE_URL", default="locmemcache://pages")),
+}
 # A stuck SMTP server must fail a send (and retry it later), not hang a worker for ever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 ALERTS_SCAN_EVERY = env.int("ALERTS_SCAN_EVERY", default=5 * 60)  # seconds between beat scans

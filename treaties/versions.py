@@ -27,7 +27,11 @@ class Version:
 
     @property
     def etag(self) -> str:
-        return f"r{self.number}"
+        """"r12-5f3c…": the number and the moment it was reached, so a restored or reloaded database, whose numbers
+        start again, never matches a validator a client kept from before."""
+        if self.changed_at is None:
+            return f"r{self.number}"
+        return f"r{self.number}-{int(self.changed_at.timestamp() * 1_000_000):x}"
 
 
 def bump() -> None:

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 def fresh_limits(settings):
     # A cache of this test's own: never clear a shared one (CACHE_URL may point at a shared Redis).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": uuid.uuid4().hex}}
+                                   "LOCATION": uuid.uuid4().hex},
+                       "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}
 
 
 @pytest.fixture

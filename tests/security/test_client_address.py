@@ -38,7 +38,8 @@ def spoofed(i: int) -> str:
 def own_cache(settings):
     # A cache of this test's own: never clear a shared one (CACHE_URL may point at a shared Redis).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": uuid.uuid4().hex}}
+                                   "LOCATION": uuid.uuid4().hex},
+                       "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}
 
 
 PROXIES = pytest.mark.parametrize("proxies", [0, 1, 2])

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
+from treaties.derived import live_statuses_on, record_changed
 from treaties.models import Deadline, Party, Treaty, TreatyEvent
 from treaties.precision import PreciseDate
 from treaties.selectors import statuses_on
@@ -252,3 +253,33 @@ def test_an_editor_pastes_many_parties_dates_and_the_status_follows(reference_da
     assert "Freedonia" in str(statuses_on(dt.date(2026, 8, 1), [ottawa]))  # out since 15 July
     editor_client.post(url, good)  # pasted again: nothing new
     assert TreatyEvent.objects.filter(parties__slug="freedonia").count() == 2
+
+
+@pytest.mark.django_db
+def test_deleting_a_party_in_the_admin_stops_the_stored_status_naming_it(admin_client):
+    treaty = Treaty.objects.create(slug="pact", short_name="Pact", name="Pact", category="arms_control")
+    atlantis = Party.objects.create(name="Atlantis", slug="atlantis")
+    treaty.parties.add(atlantis, Party.objects.create(name="Lemuria", slug="lemuria"))
+    TreatyEvent.objects.create(treaty=treaty, kind="entered_into_force", date=dt.date(2000, 1, 1))
+    suspended = TreatyEvent.objects.create(treaty=treaty, kind="suspended", date=dt.date(2020, 1, 1))
+    suspended.parties.add(atlantis)
+    record_changed(treaty_ids=[treaty.pk])
+    today = dt.date.today()
+    assert "Atlantis" in statuses_on(today, [treaty.pk])[treaty.pk].label
+
+    response = admin_client.post(reverse("admin:treaties_party_delete", args=[atlantis.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert statuses_on(today, [treaty.pk]) == live_statuses_on(today, [treaty.pk])
+    assert "Atlantis" not in statuses_on(today, [treaty.pk])[treaty.pk].label
+
+
+@pytest.mark.django_db
+def test_moving_an_event_to_another_treaty_re_derives_the_treaty_it_left(editor_client, new_start):
+    other = Treaty.objects.create(slug="other", short_name="Other", name="Other", category="arms_control")
+    entry = new_start.events.get(kind="entered_into_force")
+    url = reverse("admin:treaties_treatyevent_change", args=[entry.pk])
+    data = {"treaty": other.pk, "kind": "entered_into_force", "date": "2011-02-05", "precision": "day",
+            "description": entry.description, "source_url": entry.source_url, "key": entry.key, "date_note": ""}
+    response = editor_client.post(url, data, follow=True)
+    assert response.status_code == 200 and TreatyEvent.objects.get(pk=entry.pk).treaty == other
+    assert not new_start.deadlines.filter(kind="expiry").exists()  # nothing left to derive it from

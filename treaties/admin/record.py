@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..derived import deadlines_refresh, record_changed
+from ..derived import deadlines_refresh, record_changed, treaties_naming
 from ..models import Deadline, DeadlineRule, EventKind, Party, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
 from ..selectors import STATUS_FILTERS, known_on, not_past, treaties_named, treaties_with_status
@@ -21,6 +21,13 @@ from . import parties_dates, transfer_pages
 
 # Links typed without a scheme are web pages: https, as Django 6 will assume.
 HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _treaty_left(form, change: bool) -> Treaty | None:
+    """The treaty an edited event or deadline was moved away from: its record changed too."""
+    if not change or "treaty" not in form.changed_data:
+        return None
+    return Treaty.objects.filter(pk=form.initial.get("treaty")).first()
 
 
 def refresh_deadlines(request, treaty: Treaty) -> None:
@@ -125,6 +132,17 @@ class PartyAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         record_changed(party_ids=[obj.pk])  # statuses name parties: "suspended by Russia"
+
+    # A deleted party leaves the treaties that named it: their statuses must stop naming it too.
+    def delete_model(self, request, obj):
+        naming = treaties_naming([obj.pk])
+        super().delete_model(request, obj)
+        record_changed(treaty_ids=naming)
+
+    def delete_queryset(self, request, queryset):
+        naming = treaties_naming(list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
+        record_changed(treaty_ids=naming)
 
 
 @admin.register(Treaty)
@@ -233,6 +251,8 @@ class TreatyEventAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         refresh_deadlines(request, form.instance.treaty)
+        if left := _treaty_left(form, change):
+            refresh_deadlines(request, left)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -279,6 +299,8 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         deadlines_refresh(treaty=form.instance.treaty)
+        if left := _treaty_left(form, change):
+            deadlines_refresh(treaty=left)
 
     def delete_model(self, request, obj):
         treaty = obj.treaty
