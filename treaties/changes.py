@@ -157,6 +157,20 @@ def _batches(until: dt.datetime) -> dict[tuple, Counter]:
     return {window: counts for window, counts in windows.items() if counts.total() > BATCH}
 
 
+def _merged(batches: dict[tuple, Counter]) -> list[tuple[tuple, Counter]]:
+    """A batch that ran across a minute's edge is one entry, not two: windows of the same source in consecutive
+    minutes merge, dated by the last."""
+    merged: list[tuple[tuple, Counter]] = []
+    for window in sorted(batches, key=lambda w: (str(w[0]), str(w[1]), w[2])):
+        if merged:
+            (reason, user, minute), counts = merged[-1]
+            if (reason, user) == window[:2] and window[2] - minute <= dt.timedelta(minutes=1):
+                merged[-1] = (window, counts + batches[window])
+                continue
+        merged.append((window, Counter(batches[window])))
+    return merged
+
+
 def _outside(batches) -> Q:
     """History rows not in any batch window (those are shown as one entry each)."""
     inside = Q(pk__in=[])
@@ -178,6 +192,6 @@ def recent_changes(until: dt.datetime, limit: int = 50) -> list[Change]:
     outside = _outside(batches)
     changes = [*_deadline_changes(until, outside), *_event_changes(until, outside),
                *_statement_changes(until, outside), *_treaty_changes(until, outside),
-               *(_batch_change(window, counts) for window, counts in batches.items())]
+               *(_batch_change(window, counts) for window, counts in _merged(batches))]
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes[:limit]
