@@ -3,12 +3,21 @@
 Every save and delete of a record model, and every change to its many-to-many links, bumps it inside the same
 transaction (so a rolled-back edit bumps nothing, and a committed one is never served from a cache keyed on the
 old number). Code that writes with `bulk_create`/`update()`, which send no signals, calls `bump()` itself.
+
+Every cached page asks for it, so where the page cache is a shared Redis the version is also published there,
+right after the commit that moved it: a cache hit then needs no database round trip. Publishing only ever moves
+the number forward (a script in Redis compares), so a slow publisher or a reader filling a miss can never put an
+older number back. Should a publish be lost (a worker killed between its commit and the publish, a dump restored
+by hand), the published copy expires after `PUBLISHED_SECONDS` and is read again from the database.
 """
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+import redis
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -40,11 +49,81 @@ def bump() -> None:
     with transaction.atomic():
         if not RecordVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
             RecordVersion.objects.create(pk=1, number=1, changed_at=now)
+        # Once per transaction, however many rows it saves (a data load saves thousands). Django drops the
+        # callbacks of a rolled-back savepoint, so a bump after one registers again.
+        if _published_store() and not any(func is _publish_committed for _, func, _ in connection.run_on_commit):
+            transaction.on_commit(_publish_committed)
 
 
 def current() -> Version:
+    """The version as committed (or, inside a transaction, as this transaction sees it)."""
+    store = _published_store()
+    if store is None or connection.in_atomic_block:
+        return _from_database()
+    try:
+        held = store.get(_published_key())
+        if held is not None:
+            return _parse(held)
+        return _publish(store, _from_database())
+    except redis.RedisError:
+        logger.warning("The published record version could not be read; reading the database", exc_info=True)
+        return _from_database()
+
+
+def _from_database() -> Version:
     row = RecordVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
     return Version(*row) if row else Version(0, None)
+
+
+PUBLISHED_KEY = "treaty-tracker:record-version"
+PUBLISHED_SECONDS = 10
+# Sets KEYS[1] to ARGV[2] unless it holds a higher number already: the copy only moves forward.
+_FORWARD_ONLY = """
+local held = redis.call('GET', KEYS[1])
+if held and tonumber(string.match(held, '^%d+')) > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+# The moment is kept in whole microseconds: a float would not always give back the same moment, and ETags hold it.
+EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
+logger = logging.getLogger(__name__)
+_stores: dict[str, redis.Redis] = {}
+
+
+def _published_store() -> redis.Redis | None:
+    """The page cache's Redis, if that is where pages are cached; otherwise (the embedded per-process cache) the
+    database is the only place every process can see."""
+    conf = settings.CACHES["pages"]
+    location = conf.get("LOCATION")
+    if conf["BACKEND"] != "django.core.cache.backends.redis.RedisCache" or not isinstance(location, str):
+        return None
+    if location not in _stores:
+        _stores[location] = redis.Redis.from_url(location, socket_timeout=2, socket_connect_timeout=2)
+    return _stores[location]
+
+
+def _published_key() -> str:
+    return f"{settings.CACHES['pages'].get('KEY_PREFIX', '')}:{PUBLISHED_KEY}"
+
+
+def _publish(store: redis.Redis, version: Version) -> Version:
+    stamp = "" if version.changed_at is None else str((version.changed_at - EPOCH) // MICROSECOND)
+    store.eval(_FORWARD_ONLY, 1, _published_key(), version.number, f"{version.number} {stamp}", PUBLISHED_SECONDS)
+    return version
+
+
+def _publish_committed() -> None:
+    store = _published_store()
+    try:
+        _publish(store, _from_database())
+    except redis.RedisError:
+        # The copy it would have replaced expires within PUBLISHED_SECONDS; until then pages may lag the edit.
+        logger.exception("The record version could not be published")
+
+
+def _parse(held: bytes) -> Version:
+    number, _, stamp = held.decode().partition(" ")
+    return Version(int(number), EPOCH + int(stamp) * MICROSECOND if stamp else None)
 
 
 def _changed(sender, **kwargs) -> None:

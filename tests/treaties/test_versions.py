@@ -1,11 +1,15 @@
 """The record's version moves with every change a reader could see, in the same transaction, and never on a
 rollback."""
 
+import os
+import time
+
 import pytest
 from django.db import transaction
 
+from tests.support.services import require_redis
 from treaties import versions
-from treaties.models import Party, Statement, Treaty
+from treaties.models import Party, RecordVersion, Statement, Treaty
 
 
 @pytest.mark.django_db
@@ -42,3 +46,75 @@ def test_bulk_writers_bump_it_themselves():
     assert versions.current().number == before  # bulk_create sends no signal: its callers must bump
     versions.bump()
     assert versions.current().number == before + 1
+
+
+# Where pages are cached in Redis, the version is published there on commit, so a cache hit needs no query.
+
+@pytest.fixture
+def published(settings):
+    # Each test process keys its own copy: xdist runs several at once on the same Redis database.
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": require_redis(),
+             "KEY_PREFIX": f"versions-{os.getpid()}"}
+    settings.CACHES = {**settings.CACHES, "pages": redis}
+    store = versions._published_store()
+    store.delete(versions._published_key())
+    yield store
+    store.delete(versions._published_key())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_edit_is_published_before_the_next_request(published, django_assert_num_queries):
+    versions.current()  # fills the published copy
+    Party.objects.create(name="Atlantis", slug="atlantis")
+    with django_assert_num_queries(0):
+        seen = versions.current()
+    assert seen == versions._from_database()
+    assert seen.etag == versions._from_database().etag
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_data_load_publishes_once_however_many_rows_it_saves(published, monkeypatch):
+    publishes = []
+    monkeypatch.setattr(versions, "_publish", lambda store, version: publishes.append(version))
+    with transaction.atomic():
+        for n in range(5):
+            Party.objects.create(name=f"Atlantis {n}", slug=f"atlantis-{n}")
+    assert publishes == [versions._from_database()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_edit_publishes_nothing(published):
+    before = versions.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Party.objects.create(name="Atlantis", slug="atlantis")
+        raise RuntimeError
+    assert versions.current() == before == versions._from_database()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_older_number_never_replaces_a_newer_one(published):
+    Party.objects.create(name="Atlantis", slug="atlantis")
+    newest = versions.current()
+    # A reader that read the database just before that commit fills its miss late: it must not win.
+    versions._publish(published, versions.Version(newest.number - 1, None))
+    assert versions.current() == newest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_the_app_did_not_publish_shows_once_the_copy_expires(published, monkeypatch):
+    monkeypatch.setattr(versions, "PUBLISHED_SECONDS", 1)
+    Party.objects.create(name="Atlantis", slug="atlantis")
+    before = versions.current()
+    # A dump restored by hand, say: the database moves and nothing publishes it.
+    RecordVersion.objects.filter(pk=1).update(number=before.number + 10)
+    assert versions.current() == before
+    time.sleep(1.2)
+    assert versions.current().number == before.number + 10
+
+
+@pytest.mark.django_db
+def test_without_redis_the_version_is_read_from_the_database(settings):
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                                     "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens
+    Party.objects.create(name="Atlantis", slug="atlantis")
+    assert versions.current() == versions._from_database()
