@@ -47,7 +47,7 @@ class StatementFilterForm(DateRange):
 
 def treaty_filters(request) -> tuple[TreatyFilterForm, selectors.TreatyFilters]:
     """The list's filters from the query string; invalid ones are reported and ignored."""
-    form = TreatyFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
+    form = TreatyFilterForm(request.GET or None, parties=Party.objects.only("slug", "name").order_by("name"))
     filters = selectors.TreatyFilters()
     if form.is_bound and form.is_valid():
         filters = selectors.TreatyFilters(**{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
