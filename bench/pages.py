@@ -133,7 +133,8 @@ SELECT id + %(t)s, 'Bench treaty number ' || (n + %(n)s), 'BT-' || lpad((n + %(n
 FROM treaties_treaty JOIN base USING (id) WHERE n <= %(base)s;
 
 INSERT INTO treaties_treaty_parties (treaty_id, party_id)
-SELECT treaty_id + %(t)s, party_id FROM treaties_treaty_parties WHERE treaty_id IN (SELECT id FROM base WHERE n <= %(base)s);
+SELECT treaty_id + %(t)s, party_id FROM treaties_treaty_parties
+WHERE treaty_id IN (SELECT id FROM base WHERE n <= %(base)s);
 
 INSERT INTO treaties_treatyevent (id, date, precision, date_note, kind, description, source_url, extension_years,
     key, treaty_id, editor_note, source_kind, source_publisher, date_until)
