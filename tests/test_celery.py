@@ -1,6 +1,7 @@
 """A real Celery worker and beat, on the embedded filesystem broker and on Redis."""
 
 import datetime as dt
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -48,10 +49,19 @@ def test_a_worker_runs_the_session_cleanup_task(broker, tmp_path):
 
 @pytest.mark.services
 def test_beat_starts_with_the_schedule_from_settings(broker, tmp_path):
+    wanted = [f"<ScheduleEntry: {name} {entry['task']}()" for name, entry in settings.CELERY_BEAT_SCHEDULE.items()]
     beat = start("beat", "--schedule", str(tmp_path / "schedule"), "--loglevel", "DEBUG", env=broker)
-    time.sleep(6)
+    lines = []  # beat lists its schedule at DEBUG once it has started; read as it comes, however slow the machine
+    reader = threading.Thread(target=lambda: lines.extend(beat.stdout), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while beat.poll() is None and time.monotonic() < deadline and not all(w in "".join(lines) for w in wanted):
+        time.sleep(0.2)
     still_running = beat.poll() is None
-    output = stop(beat)
+    beat.terminate()
+    beat.wait(timeout=20)
+    reader.join(timeout=20)
+    output = "".join(lines)
     assert still_running, output
-    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():  # beat lists its schedule at DEBUG
-        assert f"<ScheduleEntry: {name} {entry['task']}()" in output, output
+    for entry in wanted:
+        assert entry in output, output
