@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from tests.support.factories import make_treaties
@@ -97,3 +99,18 @@ def test_api_lists_make_a_bounded_number_of_queries_whatever_the_page_size(db, c
         with django_assert_max_num_queries(10):
             response = client.get(url, HTTP_ACCEPT="application/json")
         assert response.status_code == 200, url
+
+
+def test_a_client_over_its_rate_is_let_in_again_when_told(reference_data, api, settings, time_machine):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMIT = "3/minute"
+    time_machine.move_to(dt.datetime(2026, 11, 30, 12, 0, 10, tzinfo=dt.UTC), tick=False)
+    for _ in range(3):
+        api("/api/v1/parties/")
+    wait = int(api("/api/v1/parties/", status=429)["Retry-After"])
+    assert wait == 50  # the rest of the minute
+    time_machine.shift(dt.timedelta(seconds=wait))
+    api("/api/v1/parties/")
+    cache.clear()
