@@ -14,6 +14,7 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -46,8 +47,8 @@ class RecordCacheMiddleware:
         last_modified = _last_modified(version, today)
         key = f"page:{variant}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if response is None:
-            response = caches["pages"].get(key)
+        if response is None and (stored := caches["pages"].get(key)) is not None:
+            response = _restored(*stored)
         if response is not None and _within_rate_limit(request):
             return response
         response = self.get_response(request)
@@ -56,8 +57,21 @@ class RecordCacheMiddleware:
             response["Last-Modified"] = http_date(last_modified)
             # Any copy a browser or proxy keeps must be checked again (cheaply, by ETag) before it is shown.
             patch_cache_control(response, no_cache=True)
-            caches["pages"].set(key, response, PAGE_CACHE_SECONDS)
+            caches["pages"].set(key, _stored(response), PAGE_CACHE_SECONDS)
         return response
+
+
+def _stored(response) -> tuple:
+    """What a hit needs: the status, the headers and the bytes. Pickling the response itself would also carry
+    what it was made from (an API response keeps its whole `data` tree), which a hit would unpickle for nothing."""
+    return response.status_code, list(response.items()), response.content
+
+
+def _restored(status: int, headers: list, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 def _cacheable_request(request) -> bool:

@@ -34,12 +34,10 @@ class ClientRateThrottle(AnonRateThrottle):
         window = int(time.time()) // self.duration
         self.window_ends = (window + 1) * self.duration
         key = f"{self.get_cache_key(request, view)}:{window}"
-        self.cache.add(key, 0, self.duration + 1)
         try:
             count = self.cache.incr(key)
-        except ValueError:  # evicted between add and incr: this request opens the count again
-            self.cache.add(key, 1, self.duration + 1)
-            count = 1
+        except ValueError:  # the window's first request (unless another process opened it a moment ago)
+            count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
         return count <= self.num_requests
 
     def wait(self):
