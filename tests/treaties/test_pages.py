@@ -352,3 +352,26 @@ def test_a_treaty_page_says_how_to_cite_it_with_a_link_fixed_to_its_day(referenc
     version = versions.current().number
     assert (f"Treaty Tracker, “New START”, as of 1 December 2025, record version {version}. "
             "https://treaties.example.org/treaties/new-start/?on=2025-12-01 (accessed 27 November 2026).") in body
+
+
+@pytest.mark.django_db
+def test_the_dashboard_lists_every_date_still_to_come_whatever_its_precision():
+    from treaties.models import Deadline
+    from treaties.selectors import passed_deadlines
+
+    treaty = Treaty.objects.create(name="Test Treaty", short_name="TT", slug="tt", category="arms_control")
+    on = dt.date(2026, 6, 15)
+    dates = [  # (date, precision, until): some still to come on `on`, some passed
+        (dt.date(2026, 6, 14), "day", None), (dt.date(2026, 6, 15), "day", None), (dt.date(2026, 6, 1), "month", None),
+        (dt.date(2026, 5, 1), "month", None), (dt.date(2026, 1, 1), "year", None), (dt.date(2025, 1, 1), "year", None),
+        (dt.date(2019, 3, 1), "range", dt.date(2027, 1, 1)),  # began years ago, still open: to come
+        (dt.date(2019, 3, 1), "range", dt.date(2026, 6, 14)), (dt.date(2027, 2, 2), "day", None),
+    ]
+    for n, (date, precision, until) in enumerate(dates):
+        Deadline.objects.create(treaty=treaty, kind="expiry", date=date, precision=precision, date_until=until,
+                                key=f"k{n}", description="x")
+    to_come = sorted((d for d in Deadline.objects.all() if d.when.latest >= on), key=lambda d: (d.date, d.pk))
+    gone = sorted((d for d in Deadline.objects.all() if d.when.latest < on), key=lambda d: (d.date, d.pk))
+    assert upcoming_deadlines(on, limit=20) == to_come and len(to_come) == 5
+    assert upcoming_deadlines(on, limit=2) == to_come[:2]
+    assert passed_deadlines(on, limit=20) == gone[::-1]
