@@ -9,7 +9,7 @@ from django.urls import reverse
 from treaties.models import Deadline, Statement, Treaty
 
 from . import signed_links
-from .emails import email_message, unsubscribe_headers
+from .emails import email_message, email_parts, unsubscribe_headers
 from .models import (
     DeliveryKind,
     ReminderDelivery,
@@ -32,18 +32,20 @@ def local_today(subscription: Subscription, now: dt.datetime) -> dt.date:
     return now.astimezone(zoneinfo.ZoneInfo(subscription.time_zone)).date()
 
 
-class LatestStatements:
-    """A treaty's latest statements as of a day, for the emails of one batch: asked once per treaty and day."""
+class BatchShared:
+    """What the emails of one batch share, worked out once: each treaty's latest statements as of a day, and each
+    item with its text and HTML, the same for every subscriber told the same thing on the same day."""
 
     def __init__(self, limit: int = 3):
         self.limit = limit
-        self.known: dict[tuple[int, dt.date], list[Statement]] = {}
+        self.statements: dict[tuple[int, dt.date], list[Statement]] = {}
+        self.items: dict[tuple, DigestItem] = {}
 
-    def __call__(self, treaty: Treaty, today: dt.date) -> list[Statement]:
+    def latest_statements(self, treaty: Treaty, today: dt.date) -> list[Statement]:
         key = (treaty.pk, today)
-        if key not in self.known:
-            self.known[key] = list(treaty.statements.filter(date__lte=today).order_by("-date", "-id")[:self.limit])
-        return self.known[key]
+        if key not in self.statements:
+            self.statements[key] = list(treaty.statements.filter(date__lte=today).order_by("-date", "-id")[:self.limit])
+        return self.statements[key]
 
 
 def _statement_url(statement: Statement) -> str:
@@ -51,12 +53,24 @@ def _statement_url(statement: Statement) -> str:
 
 
 def delivery_item(delivery: ReminderDelivery, deadline: Deadline | None, *, now: dt.datetime,
-                  latest: LatestStatements) -> DigestItem:
-    """What one delivery tells the subscriber, ready for `emails/includes/item.*`."""
+                  shared: BatchShared) -> DigestItem:
+    """What one delivery tells the subscriber, with its text and HTML (`emails/includes/item.*`) as `text`, `html`."""
     today = local_today(delivery.subscription, now)
-    ref = {"delivery": delivery, "kind": delivery.kind}
     if delivery.kind == DeliveryKind.CONFIRMATION:
-        return DigestItem(delivery.kind, today, ref)
+        return DigestItem(delivery.kind, today, {"delivery": delivery, "kind": delivery.kind})
+    key = (delivery.kind, delivery.treaty_id, delivery.deadline_id, delivery.statement_id, delivery.armed_for,
+           delivery.armed_precision, delivery.armed_until, today)
+    if key not in shared.items:
+        item = _item(delivery, deadline, today=today, shared=shared)
+        item.ref["text"], item.ref["html"] = email_parts(name="item", context={"item": item.ref})
+        shared.items[key] = item
+    item = shared.items[key]
+    return DigestItem(item.kind, item.when, {**item.ref, "delivery": delivery})
+
+
+def _item(delivery: ReminderDelivery, deadline: Deadline | None, *, today: dt.date,
+          shared: BatchShared) -> DigestItem:
+    ref = {"kind": delivery.kind}
     if delivery.kind == DeliveryKind.STATEMENT:
         statement = delivery.statement
         ref.update(
@@ -67,7 +81,7 @@ def delivery_item(delivery: ReminderDelivery, deadline: Deadline | None, *, now:
         return DigestItem(delivery.kind, statement.date, ref)
     treaty = delivery.treaty
     ref.update(treaty=treaty, treaty_url=signed_links.absolute(treaty.get_absolute_url()),
-               statements=[(s, _statement_url(s)) for s in latest(treaty, today)])
+               statements=[(s, _statement_url(s)) for s in shared.latest_statements(treaty, today)])
     if delivery.kind == DeliveryKind.REMINDER:
         ref.update(
             deadline=deadline, when=deadline.when, meaning=KIND_MEANINGS.get(deadline.kind, ""),
@@ -84,11 +98,14 @@ def delivery_item(delivery: ReminderDelivery, deadline: Deadline | None, *, now:
     return DigestItem(delivery.kind, (after or before).earliest, ref)
 
 
-def message_for(subscription: Subscription, items: list[DigestItem], *, now: dt.datetime):
-    """One email: a confirmation request, a single reminder/notice/statement, or a digest of several."""
+def message_for(subscription: Subscription, items: list[DigestItem], *, now: dt.datetime, watching: str | None = None):
+    """One email: a confirmation request, a single reminder/notice/statement, or a digest of several.
+
+    `watching` is `subscription.watching()`, when the caller has it for many subscriptions at once.
+    """
     context = {
         "subscription": subscription,
-        "watching": subscription.watching(),
+        "watching": subscription.watching() if watching is None else watching,
         "manage_url": signed_links.manage_url(subscription),
         "unsubscribe_url": signed_links.unsubscribe_url(subscription),
         "today": local_today(subscription, now),

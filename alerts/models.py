@@ -26,6 +26,31 @@ class SubscriptionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
+    def watching(self) -> dict[int, str]:
+        """`Subscription.watching()` of each subscription here, by id, in four queries however many there are."""
+        ids = dict(self.values_list("pk", "everything"))
+        covers = {pk: ([], [], []) for pk in ids}
+        for pk, name in Treaty.objects.filter(subscriptions__in=ids).values_list("subscriptions", "short_name"):
+            covers[pk][0].append(name)
+        rows = SubscriptionCategory.objects.filter(subscription__in=ids).order_by("pk")
+        for pk, category in rows.values_list("subscription", "category"):
+            covers[pk][1].append(category)
+        for pk, short_name, name in Party.objects.filter(subscriptions__in=ids).values_list(
+                "subscriptions", "short_name", "name"):
+            covers[pk][2].append(short_name or name)
+        return {pk: _watching(ids[pk], *covers[pk]) for pk in ids}
+
+
+def _watching(everything: bool, treaty_names: list[str], categories: list[str], party_names: list[str]) -> str:
+    if everything:
+        return "every treaty"
+    parts = list(treaty_names)
+    parts += [f"{Category(category).label.lower()} treaties" for category in categories]
+    parts += [f"treaties {name} is party to" for name in party_names]
+    if not parts:
+        return "nothing yet"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
 
 class Subscription(models.Model):
     """What one email address wants to hear about, and how; at most one active per address."""
@@ -98,12 +123,9 @@ class Subscription(models.Model):
         """What the subscription covers, as a sentence's end: "New START and the NPT"."""
         if self.everything:
             return "every treaty"
-        parts = [t.short_name for t in self.treaties.all()]
-        parts += [f"{Category(row.category).label.lower()} treaties" for row in self.category_rows.all()]
-        parts += [f"treaties {p.display_name} is party to" for p in self.parties.all()]
-        if not parts:
-            return "nothing yet"
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return _watching(False, [t.short_name for t in self.treaties.all()],
+                         [row.category for row in self.category_rows.all()],
+                         [p.display_name for p in self.parties.all()])
 
     def clean(self):
         super().clean()

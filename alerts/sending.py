@@ -19,14 +19,13 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import DatabaseError, connection
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from treaties.models import Deadline
 
-from .messages import LatestStatements, delivery_item, local_today, message_for
+from .messages import BatchShared, delivery_item, local_today, message_for
 from .models import (
     DeliveryKind,
     DeliveryStatus,
@@ -40,6 +39,7 @@ from .reminders import (
     has_moved,
     one_item_per_deadline,
 )
+from .sent_marks import SentMarks, committed_without_waiting_for_disk, mark_sent
 
 log = logging.getLogger(__name__)
 
@@ -115,24 +115,30 @@ def deliveries_send(*, delivery_ids, now: dt.datetime | None = None) -> dict[int
     )
     ours = batch.filter(status=DeliveryStatus.SENDING, claimed_at=now)
     deliveries = list(ours.select_related("subscription", "treaty", "statement").prefetch_related(
-        "subscription__treaties", "subscription__category_rows", "subscription__parties", "statement__treaties",
-    ).order_by("pk"))
+        "statement__treaties").order_by("pk"))
     outcomes = _not_claimed(ids - {d.pk for d in deliveries})
     if not deliveries:
         return outcomes
+    watching = Subscription.objects.filter(pk__in={d.subscription_id for d in deliveries}).watching()
     give_back_at = time.monotonic() + settings.ALERTS_CLAIM_TIMEOUT / 2
-    latest = LatestStatements()
-    with _outcomes_committed_without_waiting_for_disk(), contextlib.closing(get_connection()) as smtp:
-        items = {item.ref["delivery"].pk: item for item in _still_due(ours, deliveries, now=now, latest=latest)}
+    shared = BatchShared()
+    with (committed_without_waiting_for_disk(), contextlib.closing(get_connection()) as smtp,
+          SentMarks(claimed_at=now) as marks):
+        items = {item.ref["delivery"].pk: item for item in _still_due(ours, deliveries, now=now, shared=shared)}
         for delivery in deliveries:
             if delivery.pk not in items:
                 outcomes[delivery.pk] = Outcome("cancelled")
             elif time.monotonic() > give_back_at:
-                outcomes[delivery.pk] = _give_back(ours.filter(pk=delivery.pk))
+                outcomes[delivery.pk] = _give_back(_held(delivery, now))
             else:
-                outcomes[delivery.pk] = _send_one(ours.filter(pk=delivery.pk), delivery, items[delivery.pk],
-                                                  smtp=smtp, now=now)
+                outcomes[delivery.pk] = _send_one(delivery, items[delivery.pk], smtp=smtp, marks=marks, now=now,
+                                                  watching=watching[delivery.subscription_id])
     return outcomes
+
+
+def _held(delivery: ReminderDelivery, claimed_at: dt.datetime):
+    # The row by its key alone, not within the batch's list: a query psycopg converts once and keeps.
+    return ReminderDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_at=claimed_at)
 
 
 def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> Outcome:
@@ -148,9 +154,10 @@ def _not_claimed(ids) -> dict[int, Outcome]:
     return outcomes
 
 
-def _send_one(ours, delivery: ReminderDelivery, item: DigestItem, *, smtp, now: dt.datetime) -> Outcome:
+def _send_one(delivery: ReminderDelivery, item: DigestItem, *, smtp, marks: SentMarks, now: dt.datetime,
+              watching: str) -> Outcome:
     try:
-        message = message_for(delivery.subscription, [item], now=now)
+        message = message_for(delivery.subscription, [item], now=now, watching=watching)
         message.extra_headers["Message-ID"] = delivery.message_id
         smtp.open()  # once for the batch: after the first message this finds the connection open
         message.connection = smtp
@@ -158,8 +165,9 @@ def _send_one(ours, delivery: ReminderDelivery, item: DigestItem, *, smtp, now: 
     except Exception as error:  # noqa: BLE001 - every failure is recorded and retried or marked failed
         with contextlib.suppress(Exception):
             smtp.close()  # the next message opens a fresh connection rather than reuse a broken one
-        return _after_error(ours, error, attempts=delivery.attempts, now=now)
-    return _mark_sent(ours, now=now)
+        return _after_error(_held(delivery, now), error, attempts=delivery.attempts, now=now)
+    marks.mark(delivery.pk)
+    return Outcome("sent")
 
 
 def _give_back(ours) -> Outcome:
@@ -202,9 +210,9 @@ def digest_send(*, subscription_id: int, now: dt.datetime | None = None) -> Outc
         message.send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded and retried or marked failed
         return _after_error(ours, error, attempts=max(ours.values_list("attempts", flat=True), default=1), now=now)
-    outcome = _mark_sent(ours, now=now)
+    mark_sent(ours, claimed_at=now)
     Subscription.objects.filter(pk=subscription_id).update(digest_sent_on=day)
-    return outcome
+    return Outcome("sent")
 
 
 def _one_item_per_deadline(ours, items: list[DigestItem]) -> list[DigestItem]:
@@ -221,34 +229,6 @@ def _one_item_per_deadline(ours, items: list[DigestItem]) -> list[DigestItem]:
     superseded = [pk for pk in dropped if pk not in covered]
     ours.filter(pk__in=superseded).update(status=DeliveryStatus.CANCELLED, error=Stop.SUPERSEDED.value)
     return [item for item in items if item.ref["delivery"].pk not in dropped]
-
-
-def _mark_sent(ours, *, now: dt.datetime) -> Outcome:
-    if not ours.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), error=""):
-        # Our claim went stale and another worker took it over: it may send this email again.
-        log.warning("Claim taken over while sending (claimed at %s); the email may go out twice.", now)
-    return Outcome("sent")
-
-
-@contextlib.contextmanager
-def _outcomes_committed_without_waiting_for_disk():
-    """While a batch records its outcomes, PostgreSQL commits them without waiting for the disk.
-
-    A worker that dies after a commit has still marked its row; only PostgreSQL itself crashing within a
-    fraction of a second could lose a "sent", which sends that email again with its Message-ID, as a worker
-    killed just before marking does. Waiting for the disk would cost more than the SMTP exchange, once an email.
-    Claims are made before this, and wait for the disk as usual.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")  # the connection outlives the batch
 
 
 def _is_permanent(error: Exception) -> bool:
@@ -270,9 +250,9 @@ def _after_error(ours, error: Exception, *, attempts: int, now: dt.datetime) -> 
     return Outcome("retry", retry_in=retry_in, error=text)
 
 
-def _still_due(ours, deliveries, *, now: dt.datetime, latest: LatestStatements | None = None) -> list[DigestItem]:
+def _still_due(ours, deliveries, *, now: dt.datetime, shared: BatchShared | None = None) -> list[DigestItem]:
     """The re-check before sending: cancel what must no longer go out, and say what the rest is about."""
-    latest = latest or LatestStatements()
+    shared = shared or BatchShared()
     deadlines = Deadline.objects.in_bulk({d.deadline_id for d in deliveries if d.deadline_id})
     items = []
     for delivery in deliveries:
@@ -286,7 +266,7 @@ def _still_due(ours, deliveries, *, now: dt.datetime, latest: LatestStatements |
             if stop.is_news:
                 _change_notice_record(delivery, now=now)
         else:
-            items.append(delivery_item(delivery, deadline, now=now, latest=latest))
+            items.append(delivery_item(delivery, deadline, now=now, shared=shared))
     return items
 
 

@@ -26,7 +26,7 @@ def test_a_digest_resent_after_its_worker_died_keeps_its_message_id_even_past_mi
     subscriber(treaties=[start], digest=True, zone="Europe/Zurich", hour=23)
     now = at("2026-01-06T22:55")  # 23:55 in Zurich
     result = scan.reminders_scan(now=now)
-    with mock.patch.object(sending, "_mark_sent", side_effect=WorkerKilled), pytest.raises(WorkerKilled):
+    with mock.patch.object(sending, "mark_sent", side_effect=WorkerKilled), pytest.raises(WorkerKilled):
         deliver(result, now)
     later = now + dt.timedelta(minutes=16)  # the claim is stale and the row due again; 00:11 in Zurich
     deliver(scan.reminders_scan(now=later), later)

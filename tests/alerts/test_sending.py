@@ -1,5 +1,10 @@
 """Sending in batches: one claim, one SMTP connection and one read of what the emails need, per batch."""
 
+import os
+import signal
+import subprocess
+import sys
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -7,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from alerts import scan, sending
 from alerts.models import ReminderDelivery
+from tests.support.alerts_harness import ROOT
 from tests.support.alerts_records import at, deadline, subscriber, treaty
+from tests.support.workers import database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +65,51 @@ def test_a_batch_past_half_its_claim_timeout_hands_the_rest_back_untried(setting
     settings.ALERTS_CLAIM_TIMEOUT = 600
     assert {o.status for o in sending.deliveries_send(delivery_ids=ids, now=NOW).values()} == {"sent"}
     assert len(mail.outbox) == 2
+
+
+# A worker's last moments: it hands PostgreSQL the mark of the email the SMTP server took, starts on the next
+# email, and is killed before it reads PostgreSQL's answer.
+_KILLED_AFTER_MARKING = """
+import os, signal, sys, datetime as dt
+import django
+django.setup()
+from alerts.sent_marks import SentMarks
+with SentMarks(claimed_at=dt.datetime.fromisoformat(sys.argv[2])) as marks:
+    marks.mark(int(sys.argv[1]))
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_mark_handed_to_postgresql_is_kept_when_the_worker_is_killed_before_reading_the_answer():
+    if connection.vendor != "postgresql":
+        pytest.skip("elsewhere each mark is a plain UPDATE, awaited")
+    ids = queued(5)
+    ReminderDelivery.objects.filter(pk__in=ids).update(status="sending", claimed_at=NOW)
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "tracker.settings"}
+    for pk in ids:
+        killed = subprocess.run([sys.executable, "-c", _KILLED_AFTER_MARKING, str(pk), NOW.isoformat()],
+                                cwd=ROOT, env=env, capture_output=True, timeout=60)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert list(ReminderDelivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == ["sent"] * 5
+
+
+def test_alerts_come_out_byte_for_byte_as_djangos_own_header_folding_would_write_them():
+    from email.policy import compat32
+
+    from alerts.emails import email_message
+
+    sending.deliveries_send(delivery_ids=queued(2), now=NOW)
+    digests = [
+        email_message(name="digest", to="a.reader.with.a.rather.long.address@subdomain.example.org",
+                      context={"subject": f"Deadlines this week{dash} " + "New START, the Paris Agreement " * 4,
+                               "sections": [], "subscription": None},
+                      headers={"List-Unsubscribe": "<https://treaties.example.org/alerts/unsubscribe/x/>"})
+        for dash in (":", " —")  # folded by the email package: long, and long and not ASCII
+    ]
+    for email in [*mail.outbox, *digests]:
+        message = email.message()
+        message.set_boundary("boundary")
+        ours = message.as_bytes(linesep="\r\n")
+        message.policy = compat32
+        assert ours == message.as_bytes(linesep="\r\n")

@@ -289,3 +289,26 @@ def test_email_subjects_and_text_are_not_html_escaped(db):
     message = email_message(name="digest", to="r@example.org",
                             context={"subject": "US & Russia's deadlines", "items": [], "subscription": None})
     assert message.subject == "US & Russia's deadlines"
+
+
+def test_many_subscriptions_say_what_they_follow_in_four_queries_as_each_says_alone(start, django_assert_num_queries):
+    from alerts.models import SubscriptionCategory
+    from treaties.models import Party
+
+    paris = Treaty.objects.create(slug="paris", short_name="Paris Agreement", name="Paris Agreement",
+                                  category="environment", kind="multilateral")
+    finland = Party.objects.create(slug="finland", name="Republic of Finland", short_name="Finland")
+    made = [Subscription.objects.create(email=f"reader{i}@example.org", time_zone="UTC", lead_mask=1)
+            for i in range(5)]
+    made[0].treaties.add(start)
+    made[1].treaties.add(start, paris)
+    SubscriptionCategory.objects.create(subscription=made[1], category="space")
+    made[1].parties.add(finland)
+    made[2].everything = True
+    made[2].save()
+    SubscriptionCategory.objects.create(subscription=made[3], category="environment")
+    with django_assert_num_queries(4):
+        watching = Subscription.objects.filter(pk__in=[s.pk for s in made]).watching()
+    assert watching == {s.pk: s.watching() for s in made}
+    assert watching[made[1].pk] == "New START, Paris Agreement, space treaties and treaties Finland is party to"
+    assert watching[made[4].pk] == "nothing yet"
