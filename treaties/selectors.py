@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
+from . import search
 from .mentions import TreatyMatcher
 from .models import (
     Deadline,
@@ -187,11 +188,10 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
 
 
 def statement_search(*, on: dt.date, q="", treaty="", outlet="", speaker="", date_from=None,
-                     date_to=None) -> QuerySet:
-    """Statements published by `on` (as of a past day, later ones did not exist yet)."""
+                     date_to=None, sort="") -> QuerySet:
+    """Statements published by `on` (as of a past day, later ones did not exist yet), newest first; with `q`,
+    the ones that match it, ranked unless `sort` is "newest" (`treaties.search`)."""
     statements = Statement.objects.filter(date__lte=on).order_by("-date", "-id")
-    if q:
-        statements = statements.filter(Q(title__icontains=q) | Q(quote__icontains=q) | Q(speaker__icontains=q))
     if treaty:
         statements = statements.filter(Exists(treaties_named(treaty).filter(statements=OuterRef("pk"))))
     if outlet:
@@ -202,6 +202,8 @@ def statement_search(*, on: dt.date, q="", treaty="", outlet="", speaker="", dat
         statements = statements.filter(date__gte=date_from)
     if date_to:
         statements = statements.filter(date__lte=date_to)
+    if q:
+        statements = search.ranked(statements, q, sort=sort or "relevance")
     return statements
 
 

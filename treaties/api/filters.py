@@ -11,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
-from .. import selectors
+from .. import search, selectors
 from ..models import DeadlineKind, EventKind, Party, Treaty
 from ..web.asof import PATTERN
 from ..web.forms import DateRange, StatementFilterForm, TreatyFilterForm
@@ -42,6 +42,17 @@ class TreatyListFilters(TreatyFilterForm):
 
 
 class StatementListFilters(StatementFilterForm):
+    q = forms.CharField(required=False, max_length=200, help_text=(
+        "Words in the title, speaker or quote, read as a web search engine reads them: every word must appear, "
+        '"a phrase" in that order, -word must not, `or` between alternatives; case and accents do not matter '
+        "(on SQLite, the embedded default: ASCII case only, accents count). A search with no word in it (only "
+        "punctuation) matches nothing."))
+    sort = forms.ChoiceField(required=False, choices=list(search.SORTS.items()), help_text=(
+        f"The order of a search (`q`). `relevance` (the default): the {search.RANKED_MATCHES:,} newest matches, "
+        "most relevant first (a word in the title above one in the speaker, above one in the quote), newest first "
+        f"among equals; so `count` is at most {search.RANKED_MATCHES:,}. `newest`: every match, newest first. "
+        "Without `q` the list is always newest first."))
+
     def clean_treaty(self):
         treaty = self.cleaned_data["treaty"]
         if treaty and not selectors.treaties_named(treaty).exists():

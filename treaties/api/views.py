@@ -170,7 +170,8 @@ class DeadlineList(RecordList):
 
 @extend_schema(parameters=filters.parameters(filters.StatementListFilters))
 class StatementList(generics.ListAPIView):
-    """Statements published by `on`, newest first."""
+    """Statements published by `on`, newest first; a search (`q`) lists the most relevant of its 1,000 newest
+    matches first, or every match newest first with `sort=newest` (see `sort`)."""
 
     serializer_class = StatementSerializer
     pagination_class = Pagination

@@ -47,6 +47,8 @@ def statements_csv(request):
     form, filters = statement_filters(request)
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
+    # Every match, newest first: a download is not limited to the matches a search ranks.
+    filters = {**filters, "sort": "newest"}
     return _csv(request, "statements", "statements.csv",
                 rows.statement_rows(selectors.statement_search(on=request.as_of, **filters)))
 

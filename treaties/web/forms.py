@@ -1,6 +1,6 @@
 from django import forms
 
-from .. import selectors
+from .. import search, selectors
 from ..models import Category, Party, TreatyKind
 from ..selectors import SORTS, STATUS_FILTERS
 
@@ -42,7 +42,8 @@ class StatementFilterForm(DateRange):
                              widget=forms.TextInput(attrs={"placeholder": "Name, alias or slug"}))
     outlet = forms.CharField(label="Outlet", required=False, max_length=200)
     speaker = forms.CharField(label="Speaker", required=False, max_length=200)
-    field_order = ["q", "treaty", "outlet", "speaker", "date_from", "date_to"]
+    sort = forms.ChoiceField(label="Order", required=False, choices=list(search.SORTS.items()))
+    field_order = ["q", "treaty", "outlet", "speaker", "date_from", "date_to", "sort"]
 
 
 def treaty_filters(request) -> tuple[TreatyFilterForm, selectors.TreatyFilters]:

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from .. import selectors
+from .. import search, selectors
 from ..coverage import record_coverage
 from ..models import Category, Deadline, EventKind, Party, Statement, Treaty, TreatyEvent
 from ..pagination import BoundedPaginator
@@ -129,9 +129,13 @@ def statement_list(request):
     form, data = statement_filters(request)
     statements = selectors.statement_search(on=request.as_of, **data).prefetch_related("treaties")
     page = BoundedPaginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    q = data.get("q", "")
+    ranked = bool(q) and data.get("sort") != "newest"
     return render(
         request, "treaties/statement_list.html",
-        {"form": form, "page": page},
+        {"form": form, "page": page, "q": q, "wordless": bool(q) and not search.has_words(q), "ranked": ranked,
+         "ranked_matches": f"{search.RANKED_MATCHES:,}",
+         "more": not page.paginator.exact or (ranked and page.paginator.count >= search.RANKED_MATCHES)},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
