@@ -17,8 +17,9 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.db import connection
-from django.db.models import Case, Expression, F, Func, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, F, Func, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import Col
+from django.db.models.functions import RowNumber
 
 from .models import Statement
 
@@ -52,9 +53,12 @@ def ranked(statements: QuerySet, q: str, *, sort: str = "relevance") -> QuerySet
     matches = statements.filter(_matching_postgres(q) if postgres else _matching_sqlite(q))
     if sort == "newest":
         return matches.order_by("-date", "-id")
-    newest = matches.order_by("-date", "-id").values("pk")[:RANKED_MATCHES]
+    # One pass: number the matches newest first and rank those numbered up to the limit. PostgreSQL (15+) stops
+    # reading at the limit (the window's run condition), so a word in every row reads RANKED_MATCHES rows.
     rank = SearchRank(StoredVector(), _query(q), cover_density=True) if postgres else _title_first(q)
-    return Statement.objects.filter(pk__in=newest).alias(rank=rank).order_by(F("rank").desc(), "-date", "-id")
+    return (matches.alias(rank=rank)
+            .annotate(newness=Window(RowNumber(), order_by=[F("date").desc(), F("id").desc()]))
+            .filter(newness__lte=RANKED_MATCHES).order_by(F("rank").desc(), "-date", "-id"))
 
 
 def _query(q: str) -> SearchQuery:

@@ -307,7 +307,8 @@ def test_every_page_has_one_h1_a_title_a_description_and_landmarks(reference_dat
 
 BOUNDED = ["/", "/treaties/", "/parties/russia/", "/statements/", "/timeline/", "/timeline/?from=1800&to=2199",
            "/timeline/?on=2001-01-01&category=trade", "/treaties/gt-0000/",
-           "/statements/?treaty=gt-0000", "/treaties/?status=suspended", "/treaties/?due_within=30&q=GT",
+           "/statements/?treaty=gt-0000", "/statements/?q=statement+words", "/statements/?q=words&sort=newest",
+           "/treaties/?status=suspended", "/treaties/?due_within=30&q=GT",
            "/treaties/?on=2001-01-01&status=in_force", "/?on=2001-01-01"]
 
 
