@@ -9,7 +9,8 @@ each search, in turn, `--rounds` times:
 - the old search (the ceiling it must beat): `icontains` on title, quote and speaker, newest first, a page
   of 25 and the count bounded at 10,001, as /statements/ ran them before migration 0021;
 - the new one as /statements/ runs it: the count, then the page of 25 (ranked, and `sort=newest`);
-- the whole page, in process (Django's test client, every middleware), its cache emptied first.
+- the whole page, in process (Django's test client, every middleware), its cache emptied first, and the same
+  page without a search (`/statements/`, the floor: what the page costs whatever the search).
 
 Prints min / median ms as Markdown, and each new query's plan (EXPLAIN ANALYZE). `--smoke` generates a
 small dataset first on an empty database.
@@ -69,7 +70,7 @@ def whole_page(client: Client, q: str) -> float:
     caches["pages"].clear()
     caches["default"].clear()
     started = time.perf_counter()
-    response = client.get("/statements/", {"q": q})
+    response = client.get("/statements/", {"q": q} if q else {})
     assert response.status_code == 200, response.status_code
     return (time.perf_counter() - started) * 1000
 
@@ -107,15 +108,16 @@ def main():
     print(f"{Statement.objects.count():,} statements; load average before: {os.getloadavg()}")
     client = Client(HTTP_HOST="127.0.0.1")
     print("\n| search | old substring search (ceiling) | full text, ranked | full text, newest first "
-          "| whole page, cold | new ÷ old (median) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+          "| whole page, cold | the page without a search, cold | new ÷ old (median) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for q, what in SEARCHES.items():
-        runs = {"old": [], "ranked": [], "newest": [], "page": []}
+        runs = {"old": [], "ranked": [], "newest": [], "page": [], "floor": []}
         for _ in range(args.rounds):
             runs["old"].append(page_and_count(old_search(q)))
             runs["ranked"].append(page_and_count(statement_search(on=ON, q=q)))
             runs["newest"].append(page_and_count(statement_search(on=ON, q=q, sort="newest")))
             runs["page"].append(whole_page(client, q))
+            runs["floor"].append(whole_page(client, ""))
         cells = [f"{min(r):.1f} / {statistics.median(r):.1f}" for r in runs.values()]
         ratio = statistics.median(runs["ranked"]) / statistics.median(runs["old"])
         print(f"| {what} (“{q}”) | {' | '.join(cells)} | {ratio:.4f} |", flush=True)
