@@ -63,6 +63,7 @@ bench: install
 	-createdb -h 127.0.0.1 -U postgres treaty_bench_send 2>/dev/null
 	-createdb -h 127.0.0.1 -U postgres treaty_bench_feeds 2>/dev/null
 	DATABASE_URL=$(PG)/treaty_bench_pages $(BIN)/python bench/pages.py
+	DATABASE_URL=$(PG)/treaty_bench_pages $(BIN)/python bench/statement_search.py --plans
 	DATABASE_URL=$(PG)/treaty_bench_alerts $(BIN)/python bench/reminder_scan.py
 	DATABASE_URL=$(PG)/treaty_bench_send $(BIN)/python bench/send_rate.py --broker $(BENCH_BROKER_URL)
 	DATABASE_URL=$(PG)/treaty_bench_feeds $(BIN)/python bench/feed_ingest.py
@@ -72,6 +73,7 @@ bench-smoke: install
 	for db in pages alerts send feeds; do dropdb -h 127.0.0.1 -U postgres --if-exists treaty_smoke_$$db; \
 		createdb -h 127.0.0.1 -U postgres treaty_smoke_$$db; done
 	DATABASE_URL=$(PG)/treaty_smoke_pages $(BIN)/python bench/pages.py --treaties 30 --statements 300 --rounds 1 --no-wrk
+	DATABASE_URL=$(PG)/treaty_smoke_pages $(BIN)/python bench/statement_search.py --rounds 1 --plans
 	DATABASE_URL=$(PG)/treaty_smoke_alerts $(BIN)/python bench/reminder_scan.py --pairs 2000 --rounds 1
 	DATABASE_URL=$(PG)/treaty_smoke_send $(BIN)/python bench/send_rate.py -n 20 --rounds 1 --broker $(BENCH_BROKER_URL)
 	DATABASE_URL=$(PG)/treaty_smoke_feeds $(BIN)/python bench/feed_ingest.py 200 --rounds 1
