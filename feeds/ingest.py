@@ -20,6 +20,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from treaties import versions
+from treaties.bulk_history import history_of_created
 from treaties.mentions import Mention, TreatyMatcher
 from treaties.models import Statement
 from treaties.safe_html import plain_text
@@ -114,8 +115,8 @@ class _Found:
     suggestions: list[DeadlineSuggestion] = field(default_factory=list)
 
     def save(self, *, outlet: str) -> None:
-        # History, as for every statement, in one insert rather than one per statement.
-        Statement.history.bulk_history_create(self.created, default_change_reason=f"From the {outlet} feed")
+        # History, as for every statement: copied by the database from the rows just stored.
+        history_of_created(Statement, [statement.pk for statement in self.created], reason=f"From the {outlet} feed")
         TreatyMention.objects.bulk_create(self.mentions)
         Statement.treaties.through.objects.bulk_create(self.links, ignore_conflicts=True)
         DeadlineSuggestion.objects.bulk_create(self.suggestions, ignore_conflicts=True)
