@@ -8,6 +8,7 @@ need it (dates, JSON) and fills the rest of the row (defaults, `auto_now_add`) o
 `history_of_created` has the database copy the rows it has just stored, in one INSERT … SELECT.
 """
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -42,26 +43,37 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
     columns = [field.column for field in given + filled]
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     head = (f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(opts.db_table)} "
-            f"({', '.join(ops.quote_name(column) for column in columns)}) VALUES ")
+            f"({', '.join(ops.quote_name(column) for column in columns)}) ")
     tail = " ".join(filter(None, [
         ops.on_conflict_suffix_sql(given + filled, on_conflict, None, None),
         f"RETURNING {', '.join(ops.quote_name(opts.get_field(name).column) for name in returning)}"
         if returning else "",
     ]))
-    placeholder = f"({', '.join(['%s'] * len(columns))})"
-    written = []
-    size = ops.bulk_batch_size(given + filled, rows)
+    values = ([value if field is None else _prepared(field, value) for field, value in zip(prepare, row, strict=True)]
+              for row in rows)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            batch, params = rows[start:start + size], []
-            for row in batch:
-                params += [value if field is None else _prepared(field, value)
-                           for field, value in zip(prepare, row, strict=True)]
-                params += fill
-            cursor.execute(head + ", ".join([placeholder] * len(batch)) + f" {tail}", params)
+        if connection.vendor == "postgresql":
+            # One array a column, as `bulk_create` does there: a few parameters for psycopg to place, not thousands.
+            # The types without their length, so that a value too long fails rather than being cut short.
+            types = [_db_type(field) for field in given + filled]
+            arrays = ", ".join(f"%s::{kind}[]" for kind in types[:len(given)])
+            constants = "".join(f", %s::{kind}" for kind in types[len(given):])
+            cursor.execute(f"{head}SELECT *{constants} FROM UNNEST({arrays}) {tail}",
+                           [*fill, *map(list, zip(*values, strict=True))])
+            return cursor.fetchall() if returning else []
+        written = []
+        placeholder = f"({', '.join(['%s'] * len(columns))})"
+        size = ops.bulk_batch_size(given + filled, rows)
+        while batch := [row + fill for row in itertools.islice(values, size)]:
+            cursor.execute(f"{head}VALUES {', '.join([placeholder] * len(batch))} {tail}",
+                           [value for row in batch for value in row])
             if returning:
                 written += cursor.fetchall()
     return written
+
+
+def _db_type(field: models.Field) -> str:
+    return field.db_type(connection).split("(")[0]
 
 
 def _prepared(field: models.Field, value: Any) -> Any:

@@ -4,6 +4,7 @@
 import datetime as dt
 
 import pytest
+from django.db import DataError, connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -116,3 +117,11 @@ def test_more_rows_than_one_statement_may_carry_are_all_written():
     written = rows_insert(Statement, ["title", "outlet", "url", "date"], rows, returning=["url"])
 
     assert sorted(written) == sorted((url,) for _, _, url, _ in rows)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite does not hold text to a column's length")
+def test_a_value_longer_than_its_column_is_refused_not_cut_short():
+    with pytest.raises(DataError), transaction.atomic():
+        rows_insert(Statement, ["title", "outlet", "url", "date"],
+                    [("T" * 501, "TASS", "https://tass.com/long", dt.date(2026, 2, 1))])
+    assert not Statement.objects.filter(url="https://tass.com/long").exists()
