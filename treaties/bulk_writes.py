@@ -17,6 +17,7 @@ from django.db import connection, models
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+_HISTORY_BATCH = 900  # ids a statement: SQLite takes 999 parameters at most
 # Fields whose Python values go to the database as they are, on SQLite and PostgreSQL alike.
 _AS_THEY_ARE = {"CharField", "TextField", "IntegerField", "PositiveIntegerField", "BigIntegerField",
                 "SmallIntegerField", "PositiveSmallIntegerField", "ForeignKey", "BooleanField"}
@@ -94,12 +95,16 @@ def history_of_created(model: type[models.Model], pks: Sequence[int], *, reason:
     extra = ", ".join(quote(column) for column in
                       ("history_date", "history_change_reason", "history_type", "history_user_id"))
     pk = quote(model._meta.pk.column)
+    marks = [connection.ops.adapt_datetimefield_value(timezone.now()), reason, "+", user.pk if user else None]
+    written = 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(historical._meta.db_table)} ({tracked}, {extra}) "  # noqa: S608 (names from _meta)
-            f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-            f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {pk}",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), reason, "+", user.pk if user else None,
-             *pks],
-        )
-        return cursor.rowcount
+        for start in range(0, len(pks), _HISTORY_BATCH):
+            batch = pks[start:start + _HISTORY_BATCH]
+            cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} ({tracked}, {extra}) "  # noqa: S608 (names: _meta)
+                f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
+                [*marks, *batch],
+            )
+            written += cursor.rowcount
+    return written

@@ -110,13 +110,15 @@ def test_rows_that_clash_on_a_unique_key_are_skipped_and_only_the_rows_written_c
     assert Statement.objects.get(normalised_url=stored.normalised_url).title == "Story 0"
 
 
-def test_more_rows_than_one_statement_may_carry_are_all_written():
-    # 400 rows of 17 columns: beyond SQLite's 999 parameters a statement, so written in several.
-    rows = [(f"Story {n}", "TASS", f"https://tass.com/many/{n}", dt.date(2026, 2, 1)) for n in range(400)]
+def test_more_rows_than_one_statement_may_carry_are_all_written_with_their_history():
+    # 1,000 rows of 16 columns, and their 1,000 ids: beyond SQLite's 999 parameters a statement.
+    rows = [(f"Story {n}", "TASS", f"https://tass.com/many/{n}", dt.date(2026, 2, 1)) for n in range(1000)]
 
-    written = rows_insert(Statement, ["title", "outlet", "url", "date"], rows, returning=["url"])
+    written = rows_insert(Statement, ["title", "outlet", "url", "date"], rows, returning=["id", "url"])
 
-    assert sorted(written) == sorted((url,) for _, _, url, _ in rows)
+    assert sorted(url for _, url in written) == sorted(url for _, _, url, _ in rows)
+    assert history_of_created(Statement, [pk for pk, _ in written], reason="Loaded") == 1000
+    assert Statement.history.filter(history_change_reason="Loaded").count() == 1000
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite does not hold text to a column's length")
