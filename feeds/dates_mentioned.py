@@ -42,6 +42,7 @@ _DATE = re.compile(
     r")(?!\w)",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\d{4}")
 # A sentence ends at . ! ? … before a capital letter ("Feb. 5" goes on), or at a blank line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”»’)]*\s+(?=[\"“«(]?[A-ZА-ЯЁ])|\n\s*\n")
 _LONGEST_PHRASE = 200
@@ -71,7 +72,7 @@ def dates_mentioned(
 ) -> list[DateMentioned]:
     """The dates `text` gives for the treaties it names, in order, each (treaty, date) once."""
     names = [o for o in occurrences if not o.ambiguous]
-    if not names:
+    if not names or not _YEAR.search(text):  # every date written here has its year
         return []
     sentences = _sentences(text)
     found: dict[tuple[Hashable, PreciseDate], DateMentioned] = {}

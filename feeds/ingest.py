@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from treaties import versions
+from treaties.bulk_writes import history_of_created, rows_insert
 from treaties.mentions import Mention, TreatyMatcher
 from treaties.models import Statement
 from treaties.safe_html import plain_text
@@ -106,23 +106,28 @@ class _Alive:
 
 @dataclass
 class _Found:
-    """What a batch's statements mention, written together at the end of the batch."""
+    """What a batch's statements mention, as rows of plain values (fields below), written together at the end of
+    the batch: thousands of rows a feed, where a model object per row cost more than writing it."""
+
+    MENTION = ("statement_id", "treaty_id", "words", "decision")
+    LINK = ("statement_id", "treaty_id")
+    SUGGESTION = ("statement_id", "treaty_id", "date", "precision", "kind", "phrase")
 
     created: list[Statement] = field(default_factory=list)
-    mentions: list[TreatyMention] = field(default_factory=list)
-    links: list = field(default_factory=list)
-    suggestions: list[DeadlineSuggestion] = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)
+    links: list[tuple[int, int]] = field(default_factory=list)
+    suggestions: list[tuple] = field(default_factory=list)
 
     def save(self, *, outlet: str) -> None:
-        # History, as for every statement, in one insert rather than one per statement.
-        Statement.history.bulk_history_create(self.created, default_change_reason=f"From the {outlet} feed")
-        TreatyMention.objects.bulk_create(self.mentions)
-        Statement.treaties.through.objects.bulk_create(self.links, ignore_conflicts=True)
-        DeadlineSuggestion.objects.bulk_create(self.suggestions, ignore_conflicts=True)
+        # History, as for every statement: copied by the database from the rows just stored.
+        history_of_created(Statement, [statement.pk for statement in self.created], reason=f"From the {outlet} feed")
+        rows_insert(TreatyMention, self.MENTION, self.mentions)
+        rows_insert(Statement.treaties.through, self.LINK, self.links, ignore_conflicts=True)
+        rows_insert(DeadlineSuggestion, self.SUGGESTION, self.suggestions, ignore_conflicts=True)
         if self.created or self.links:
             versions.bump()  # bulk writes send no signals: once for the batch
         # One announcement for the batch: the alerts app queues one task for all of them.
-        statements_linked_on_commit(sorted({link.statement_id for link in self.links}))
+        statements_linked_on_commit(sorted({statement for statement, _treaty in self.links}))
 
 
 class _Recorded:
@@ -166,12 +171,14 @@ def _read(statement: Statement, entry: Entry, *, matcher: TreatyMatcher, alive: 
     _link(statement, matcher.mentions(text, alive.among(statement.date, shared), occurrences=occurrences),
           found, result, new=new)
     dates = dates_mentioned(text, occurrences, said_on=statement.when.earliest)
-    found.suggestions += [
-        DeadlineSuggestion(statement=statement, treaty_id=date.treaty, date=date.when.value,
-                           precision=date.when.precision, kind=date.kind, phrase=date.phrase[:300])
-        for date in dates
-    ]
+    found.suggestions += [(statement.pk, date.treaty, date.when.value, date.when.precision, date.kind,
+                           date.phrase[:300]) for date in dates]
     result.dates += len(dates)
+
+
+# What a new statement takes from its entry; the rest of the row is the fields' defaults.
+_FROM_ENTRY = ["title", "outlet", "url", "quote", "full_text", "language", "date", "date_note", "normalised_url",
+               "guid"]
 
 
 def _create(entries: list[Entry], *, outlet: str, language: str,
@@ -190,13 +197,12 @@ def _create(entries: list[Entry], *, outlet: str, language: str,
         ), entry))
     if not statements:
         return []
-    objs = [statement for statement, _ in statements.values()]
-    fields = [f for f in Statement._meta.concrete_fields if not f.primary_key]
-    pk, key = Statement._meta.pk, Statement._meta.get_field("normalised_url")
     # bulk_create(ignore_conflicts=True) would not say which rows were new: RETURNING does, row by row.
-    rows = Statement.objects._insert(objs, fields=fields, returning_fields=[pk, key], on_conflict=OnConflict.IGNORE)
+    rows = rows_insert(Statement, _FROM_ENTRY,
+                       [[getattr(statement, name) for name in _FROM_ENTRY] for statement, _ in statements.values()],
+                       ignore_conflicts=True, returning=["id", "normalised_url"])
     created = []
-    for row in filter(None, rows):
+    for row in rows:
         statement, entry = statements[row[1]]
         statement.pk, statement._state.adding, statement._state.db = row[0], False, Statement.objects.db
         created.append((statement, entry))
@@ -233,8 +239,6 @@ def _link(statement: Statement, mentions: list[Mention], found: _Found, result: 
             decision = MentionDecision.LINKED
             if mention.treaty not in already_linked:
                 links.append(mention.treaty)
-        found.mentions.append(TreatyMention(statement=statement, treaty_id=mention.treaty,
-                                            words=list(mention.words), decision=decision))
-    through = Statement.treaties.through
-    found.links += [through(statement_id=statement.pk, treaty_id=treaty) for treaty in links]
+        found.mentions.append((statement.pk, mention.treaty, list(mention.words), decision))
+    found.links += [(statement.pk, treaty) for treaty in links]
     result.linked += len(links)

@@ -56,18 +56,39 @@ def normalise(name: str) -> str:
     return _DASH.sub("-", name)
 
 
-def _pattern(name: str) -> str:
-    parts = []
-    for char in normalise(name):
-        if char == " ":
-            parts.append(r"\s+")
-        elif char == "-":
-            parts.append(f"[{_DASHES}]")
-        elif char == "е":
-            parts.append("[её]")
-        else:
-            parts.append(re.escape(char))
-    return "".join(parts)
+def _char_pattern(char: str) -> str:
+    if char == " ":
+        return r"\s+"
+    if char == "-":
+        return f"[{_DASHES}]"
+    if char == "е":
+        return "[её]"
+    return re.escape(char)
+
+
+def _trie_pattern(names: Iterable[str]) -> str:
+    """One pattern for normalised names, shaped as the tree of their shared beginnings.
+
+    A flat alternation makes the regex try every name at every position of the text; the tree tries only the
+    names that begin with the characters read so far. At each character a longer name is tried before a name
+    that ends there, so at any position the longest name wins, as it did when the names were tried longest first.
+    """
+    tree: dict = {}
+    for name in names:
+        node = tree
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+    return _branch_pattern(tree)
+
+
+def _branch_pattern(node: dict) -> str:
+    branches = [_char_pattern(char) + _branch_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    if "" in node:  # the name read so far is whole: longer names first, then this one
+        return "(?:" + "|".join(branches) + ")?"
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 class TreatyMatcher:
@@ -80,11 +101,9 @@ class TreatyMatcher:
             if key and treaty not in self._treaties.setdefault(key, []):
                 self._treaties[key].append(treaty)
         self._share_shortened_names()
-        # Longest first, so that at any position the longest name wins.
-        alternatives = sorted(self._treaties, key=len, reverse=True)
         self._regex = (
-            re.compile(r"(?<!\w)(?:" + "|".join(_pattern(n) for n in alternatives) + r")(?!\w)", re.IGNORECASE)
-            if alternatives
+            re.compile(r"(?<!\w)" + _trie_pattern(self._treaties) + r"(?!\w)", re.IGNORECASE)
+            if self._treaties
             else None
         )
 

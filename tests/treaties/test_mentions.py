@@ -72,6 +72,18 @@ def test_occurrences_say_where_each_name_is_and_which_treaties_it_may_mean():
     ]
 
 
+def test_where_a_longer_name_is_cut_short_the_longest_whole_name_before_it_is_found():
+    names = [*NAMES, ("start-ii", "START II")]
+    text = "START II lapsed; START III never came; START I-era limits; START Iraq."
+    occurrences = TreatyMatcher(names).occurrences(text)
+    assert [(o.words, o.treaties) for o in occurrences] == [
+        ("START II", ("start-ii",)),
+        ("START", ("start-i", "start-ii", "new-start")),
+        ("START I", ("start-i",)),
+        ("START", ("start-i", "start-ii", "new-start")),
+    ]
+
+
 def test_a_treaty_also_named_unambiguously_is_not_ambiguous():
     mentions = treaty_mentions("START I, the first START, came into force in 1994.", NAMES)
     assert Mention("start-i", ("START I", "START"), ambiguous=False) in mentions
