@@ -251,7 +251,7 @@ def served(pages: dict, seconds: int, pairs: int, workers: int, port: int, conne
     try:
         time.sleep(3)
         for url, name in pages.items():
-            subprocess.run(["curl", "-s", "-o", "/dev/null", base + url], check=True)  # warm
+            subprocess.run(["curl", "-s", "-o", "/dev/null", "-H", "Accept:", base + url], check=True)  # warm, as wrk asks (no Accept)
             shares, page_rps, bare_rps = [], [], []
             for _ in range(pairs):
                 bare_rps.append(wrk(base + BARE, seconds, connections))
