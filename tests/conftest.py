@@ -1,5 +1,6 @@
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
+from django.db.models import Q
 from django.test import override_settings
 
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
@@ -72,11 +73,29 @@ def reference_data(db, shared_dataset):
         restore(shared_dataset.rows)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def editors_permissions(django_db_setup, django_db_blocker) -> list[tuple[str, str]]:
+    """What the migrations grant the "Editors" group, read from the database as they left it, before any test.
+
+    A committing test ends with a flush, which removes the group with every other row; an `editor` after it
+    must still be exactly what the migrations make."""
+    with django_db_blocker.unblock():
+        group = Group.objects.get(name="Editors")
+        return list(group.permissions.values_list("content_type__app_label", "codename"))
+
+
 @pytest.fixture
-def editor(db):
+def editor(db, editors_permissions):
     """A staff member in the "Editors" group the migrations create, and nothing more."""
+    group, flushed = Group.objects.get_or_create(name="Editors")
+    if flushed:
+        granted = Q()
+        for app_label, codename in editors_permissions:
+            granted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(granted))
+        assert group.permissions.count() == len(editors_permissions)
     user = User.objects.create_user("editor", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(group)
     return user
 
 
