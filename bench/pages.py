@@ -251,7 +251,8 @@ def served(pages: dict, seconds: int, pairs: int, workers: int, port: int, conne
     try:
         time.sleep(3)
         for url, name in pages.items():
-            subprocess.run(["curl", "-s", "-o", "/dev/null", "-H", "Accept:", base + url], check=True)  # warm, as wrk asks (no Accept)
+            # Warm it as wrk asks for it: with no Accept header (a header of the cache's key).
+            subprocess.run(["curl", "-s", "-o", "/dev/null", "-H", "Accept:", base + url], check=True)
             shares, page_rps, bare_rps = [], [], []
             for _ in range(pairs):
                 bare_rps.append(wrk(base + BARE, seconds, connections))
