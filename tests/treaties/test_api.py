@@ -114,3 +114,10 @@ def test_a_client_over_its_rate_is_let_in_again_when_told(reference_data, api, s
     time_machine.shift(dt.timedelta(seconds=wait))
     api("/api/v1/parties/")
     cache.clear()
+
+
+@pytest.mark.parametrize("query", ["page_size=20.0", "page=1.0", "due_within=30.0", "page_size=5e1"])
+def test_a_number_must_be_written_as_a_whole_number_as_the_schema_says(reference_data, api, query):
+    body = api(f"/api/v1/treaties/?{query}", status=400).json()
+    assert query.split("=")[0] in str(body)
+    api("/api/v1/treaties/?page_size=20&page=1&due_within=30")

@@ -13,14 +13,15 @@ from django import forms
 from rest_framework.pagination import PageNumberPagination
 
 from ..pagination import BoundedPaginator
+from ..web.forms import WholeNumberField
 from .filters import field_schema, validated
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 
 
 class PageChoice(forms.Form):
-    page = forms.IntegerField(required=False, min_value=1, help_text="Which page, from 1 (default 1)")
-    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE,
+    page = WholeNumberField(required=False, min_value=1, help_text="Which page, from 1 (default 1)")
+    page_size = WholeNumberField(required=False, min_value=1, max_value=MAX_PAGE_SIZE,
                                    help_text=f"Results per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})")
 
 

@@ -5,6 +5,16 @@ from ..models import Category, Party, TreatyKind
 from ..selectors import SORTS, STATUS_FILTERS
 
 
+class WholeNumberField(forms.IntegerField):
+    """Digits only. Django's own also takes "20.0" and " 2e1"-like spellings of a whole number, which the API's
+    schema (an integer) says it refuses: the page and the API must agree on what a number is."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not str(value).strip().isdigit():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class TreatyFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, alias or party"}))
@@ -12,7 +22,7 @@ class TreatyFilterForm(forms.Form):
     category = forms.ChoiceField(label="Category", required=False, choices=[("", "Any")] + Category.choices)
     party = forms.ChoiceField(label="Party", required=False)
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any")] + TreatyKind.choices)
-    due_within = forms.IntegerField(label="Falls due within (days)", required=False, min_value=0, max_value=36500)
+    due_within = WholeNumberField(label="Falls due within (days)", required=False, min_value=0, max_value=36500)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
 
     def __init__(self, *args, parties=(), **kwargs):
