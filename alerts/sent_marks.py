@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import select
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, OperationalError, connection
 from django.utils import timezone
 
 from .models import DeliveryStatus, ReminderDelivery
@@ -35,7 +35,7 @@ class SentMarks:
     def __init__(self, *, claimed_at: dt.datetime):
         self.claimed_at = claimed_at
         self.pgconn = None  # the libpq connection while marks go out without waiting; None for plain UPDATEs
-        self.in_flight = False
+        self.in_flight = None  # the row whose mark awaits its answer
 
     def __enter__(self):
         if connection.vendor == "postgresql":
@@ -69,24 +69,24 @@ class SentMarks:
             connection.queries_log.append({"sql": f"{sql} -- {params}", "time": "0.000"})
         with connection.wrap_database_errors:  # Django's errors, and a broken connection is closed after the task
             self.pgconn.send_query_params(sql.encode(), [param.encode() for param in params])
-            self.in_flight = True
-            socket = self.pgconn.socket
+            self.in_flight = pk
             while self.pgconn.flush():  # the mark has left this process before the next email does
-                readable, _, _ = select.select([socket], [socket], [])
-                if readable:
+                if _wait(self.pgconn.socket, write=True):
                     self.pgconn.consume_input()
 
     def settle(self) -> None:
-        """Read the answer to the mark in flight, if any."""
-        if not self.in_flight:
+        """Read the answer to the mark in flight, if any. A mark the server refused (a lock or statement timeout)
+        is made again, waiting this time, before anything else: the email after it has already gone out, and
+        should both marks be lost, both emails would be sent again."""
+        pk, self.in_flight = self.in_flight, None
+        if pk is None:
             return
-        self.in_flight = False
         results = []
         with connection.wrap_database_errors:
             while True:
                 self.pgconn.consume_input()
                 if self.pgconn.is_busy():
-                    select.select([self.pgconn.socket], [], [])
+                    _wait(self.pgconn.socket)
                     continue
                 result = self.pgconn.get_result()
                 if result is None:
@@ -94,13 +94,31 @@ class SentMarks:
                 results.append(result)
         for result in results:
             if result.error_message:
-                raise DatabaseError(result.error_message.decode(errors="replace"))
-            if not int(result.command_tuples or 0):
+                log.warning("A sent mark was refused (%s); marking it again", result.error_message.decode(
+                    errors="replace").strip())
+                mark_sent(ReminderDelivery.objects.filter(pk=pk, status=DeliveryStatus.SENDING,
+                                                          claimed_at=self.claimed_at), claimed_at=self.claimed_at)
+            elif not int(result.command_tuples or 0):
                 log.warning(_CLAIM_LOST, self.claimed_at)
 
     def _before_query(self, execute, sql, params, many, context):
         self.settle()
         return execute(sql, params, many, context)
+
+
+# How long a mark may wait on the server's socket: a server that vanished without a word (no RST) must fail the
+# batch, whose unmarked rows go back to the queue, not hang the worker until TCP gives up.
+SOCKET_TIMEOUT_SECONDS = 60
+
+
+def _wait(socket: int, *, write: bool = False) -> bool:
+    """Wait until the socket can be read (or, with `write`, either read or written); True if it can be read."""
+    poller = select.poll()
+    poller.register(socket, select.POLLIN | (select.POLLOUT if write else 0))
+    events = poller.poll(SOCKET_TIMEOUT_SECONDS * 1000)
+    if not events:
+        raise OperationalError(f"PostgreSQL did not answer a sent mark within {SOCKET_TIMEOUT_SECONDS} s")
+    return any(event & (select.POLLIN | select.POLLERR | select.POLLHUP) for _, event in events)
 
 
 @contextlib.contextmanager

@@ -77,13 +77,18 @@ def _from_database() -> Version:
 
 PUBLISHED_KEY = "treaty-tracker:record-version"
 PUBLISHED_SECONDS = 10
-# Sets KEYS[1] to ARGV[2] unless it holds a higher number already: the copy only moves forward.
+# Sets the copy (KEYS[1]) to ARGV[2] unless a higher number was published within the day (KEYS[2], the
+# high-water mark, outlives the copy): a reader that read the database and then stalled past the copy's expiry
+# still cannot put its older number back. After a restore to a lower number the copy stays unset for that day,
+# and every request reads the database, which is right, only slower.
 _FORWARD_ONLY = """
-local held = redis.call('GET', KEYS[1])
-if held and tonumber(string.match(held, '^%d+')) > tonumber(ARGV[1]) then return 0 end
+local high = redis.call('GET', KEYS[2])
+if high and tonumber(high) > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[4])
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1
 """
+HIGH_WATER_SECONDS = 24 * 60 * 60
 # The moment is kept in whole microseconds: a float would not always give back the same moment, and ETags hold it.
 EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 logger = logging.getLogger(__name__)
@@ -108,7 +113,9 @@ def _published_key() -> str:
 
 def _publish(store: redis.Redis, version: Version) -> Version:
     stamp = "" if version.changed_at is None else str((version.changed_at - EPOCH) // MICROSECOND)
-    store.eval(_FORWARD_ONLY, 1, _published_key(), version.number, f"{version.number} {stamp}", PUBLISHED_SECONDS)
+    key = _published_key()
+    store.eval(_FORWARD_ONLY, 2, key, f"{key}:high", version.number, f"{version.number} {stamp}",
+               PUBLISHED_SECONDS, HIGH_WATER_SECONDS)
     return version
 
 
@@ -116,8 +123,10 @@ def _publish_committed() -> None:
     store = _published_store()
     try:
         _publish(store, _from_database())
-    except redis.RedisError:
-        # The copy it would have replaced expires within PUBLISHED_SECONDS; until then pages may lag the edit.
+    except Exception:
+        # Whatever fails here (Redis, or reading the version back), the commit stands and the transaction's
+        # other callbacks (alerts told of new statements) must still run; the copy it would have replaced
+        # expires within PUBLISHED_SECONDS, until when pages may lag the edit.
         logger.exception("The record version could not be published")
 
 

@@ -113,3 +113,25 @@ def test_alerts_come_out_byte_for_byte_as_djangos_own_header_folding_would_write
         ours = message.as_bytes(linesep="\r\n")
         message.policy = compat32
         assert ours == message.as_bytes(linesep="\r\n")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_mark_the_server_refuses_is_made_again_so_no_two_emails_go_out_twice():
+    if connection.vendor != "postgresql":
+        pytest.skip("elsewhere each mark is a plain UPDATE, awaited")
+    ids = queued(3)
+    table = ReminderDelivery._meta.db_table
+    with connection.cursor() as cursor:  # the first mark fails (a lock timeout, say); a sequence is not rolled back
+        cursor.execute("CREATE SEQUENCE refuse_once")
+        cursor.execute("""CREATE FUNCTION refuse_once() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF nextval('refuse_once') = 1 THEN RAISE EXCEPTION 'refused once'; END IF; RETURN NEW; END $$""")
+        cursor.execute(f"CREATE TRIGGER refuse_once BEFORE UPDATE ON {table} FOR EACH ROW "
+                       "WHEN (NEW.status = 'sent') EXECUTE FUNCTION refuse_once()")
+    try:
+        outcomes = sending.deliveries_send(delivery_ids=ids, now=NOW)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER refuse_once ON {table}")
+            cursor.execute("DROP FUNCTION refuse_once(); DROP SEQUENCE refuse_once")
+    assert {o.status for o in outcomes.values()} == {"sent"} and len(mail.outbox) == 3
+    assert list(ReminderDelivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == ["sent"] * 3

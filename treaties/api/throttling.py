@@ -37,8 +37,14 @@ class ClientRateThrottle(AnonRateThrottle):
         try:
             count = self.cache.incr(key)
         except ValueError:  # the window's first request (unless another process opened it a moment ago)
-            count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
+            count = 1 if self.cache.add(key, 1, self.duration + 1) else self._incr_or_first(key)
         return count <= self.num_requests
+
+    def _incr_or_first(self, key: str) -> int:
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # evicted again in between: count this request as the window's first
+            return 1
 
     def wait(self):
         return max(1, self.window_ends - time.time())

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from .. import search, selectors
@@ -10,7 +12,7 @@ class WholeNumberField(forms.IntegerField):
     schema (an integer) says it refuses: the page and the API must agree on what a number is."""
 
     def to_python(self, value):
-        if value not in self.empty_values and not str(value).strip().isdigit():
+        if value not in self.empty_values and not re.fullmatch(r"[0-9]+", str(value).strip()):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
