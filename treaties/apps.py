@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 
 
 class TreatiesConfig(AppConfig):
@@ -9,8 +9,11 @@ class TreatiesConfig(AppConfig):
 
     def ready(self):
         from . import versions  # models are ready only now
+        from .derived import treaty_deleting
+        from .models import Treaty
 
         versions.connect()
+        pre_delete.connect(treaty_deleting, sender=Treaty, dispatch_uid="treaties-status-counts")
         post_migrate.connect(_store_missing_status_intervals, sender=self, dispatch_uid="treaties-status-intervals")
 
 
@@ -20,11 +23,14 @@ def _store_missing_status_intervals(using, **kwargs) -> None:
     from django.db import connections
     from django.db.migrations.executor import MigrationExecutor
 
+    from . import status_counts
     from .derived import intervals_refresh
-    from .models import Treaty
+    from .models import StatusCountChange, StatusInterval, Treaty
 
     executor = MigrationExecutor(connections[using])
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         return
+    if StatusInterval.objects.using(using).exists() and not StatusCountChange.objects.using(using).exists():
+        status_counts.rebuild()  # intervals stored before the counts existed (migration 0023)
     missing = Treaty.objects.using(using).filter(status_intervals__isnull=True).values_list("pk", flat=True)
     intervals_refresh(treaty_ids=list(missing))

@@ -9,10 +9,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
-from . import deadline_revisions, versions
+from . import deadline_revisions, status_counts, versions
 from .models import Deadline, DeadlineRule, EventKind, StatusInterval, Treaty, TreatyEvent, TreatyKind
 from .precision import PreciseDate
 from .rules import Fact, Provisions, derive_deadlines
@@ -222,8 +222,35 @@ def intervals_refresh(*, treaty_ids=None, batch: int = 2000) -> int:
         chunk = ids[start:start + batch]
         rows = [row for pk, facts in treaty_facts(chunk).items() for row in status_intervals(pk, facts)]
         with transaction.atomic():
-            StatusInterval.objects.filter(treaty_id__in=chunk).delete()
+            intervals_delete(chunk)
             StatusInterval.objects.bulk_create(rows, batch_size=1000)
+            status_counts.record(status_counts.changes(
+                (row.starts_on, row.ends_on, row.code, row.suspended) for row in rows))
             versions.bump()  # bulk_create sends no signals
         written += len(rows)
     return written
+
+
+def intervals_delete(treaty_ids) -> None:
+    """Delete these treaties' stored intervals and take them out of the status counts, reading back the rows
+    the database deleted (a concurrent writer may have replaced the ones this transaction saw before)."""
+    ids = list(treaty_ids)
+    if not ids:
+        return
+    table = connection.ops.quote_name(StatusInterval._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE treaty_id IN ({', '.join(['%s'] * len(ids))}) "
+                       "RETURNING starts_on, ends_on, code, suspended", ids)
+        deleted = cursor.fetchall()
+    status_counts.record(status_counts.changes(
+        ((_date(starts), _date(ends), code, bool(suspended)) for starts, ends, code, suspended in deleted), sign=-1))
+
+
+def treaty_deleting(sender, instance: Treaty, **kwargs) -> None:
+    """`pre_delete` of a treaty: its intervals go first, through `intervals_delete`, so that the counts lose them
+    (the cascade that follows finds none left)."""
+    intervals_delete([instance.pk])
+
+
+def _date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite gives text back

@@ -5,9 +5,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
-from . import search
+from . import search, status_counts
 from .mentions import TreatyMatcher
 from .models import (
     Deadline,
@@ -19,7 +19,7 @@ from .models import (
     TreatyEvent,
 )
 from .precision import Precision
-from .status import LAPSED, Status, StatusCode
+from .status import LAPSED, Status, StatusCode, bucket_of
 
 STATUS_FILTERS = {
     "not_in_force": "Not in force",
@@ -89,10 +89,12 @@ def statuses_on(on: dt.date, treaty_ids) -> dict[int, Status]:
 
 def status_counts_and_lapsed(on: dt.date, lapsed_limit: int = 10) -> tuple[Counter, list[tuple[Treaty, Status]]]:
     """How many treaties are in each status bucket, and the most recently lapsed ones."""
-    day = StatusInterval.objects.filter(on_day(on))
-    counts = Counter(day.aggregate(**{key: Count("pk", filter=status_filter(key)) for key in BUCKETS}))
-    lapsed = day.filter(status_filter("lapsed")).select_related("treaty").order_by("-since", "treaty__short_name")
-    return counts, [(interval.treaty, Status.from_dict(interval.detail)) for interval in lapsed[:lapsed_limit]]
+    # A status holds from its own date on, so a lapse that holds on `on` is dated by then: the walk down the
+    # lapses' date index starts at `on`, not among those still to come.
+    lapsed = (StatusInterval.objects.filter(on_day(on), status_filter("lapsed"), since__lte=on)
+              .select_related("treaty").order_by("-since", "treaty__short_name"))
+    return status_counts.counts_on(on), [(interval.treaty, Status.from_dict(interval.detail))
+                                         for interval in lapsed[:lapsed_limit]]
 
 
 def treaties_with_status(treaties: QuerySet, wanted: str, on: dt.date) -> QuerySet:
@@ -107,14 +109,8 @@ BUCKETS = {"in_force": "In force", "suspended": "In force, suspended", "not_in_f
 
 
 def matches_status(status: Status, wanted: str) -> bool:
-    if wanted == "not_in_force":
-        return status.code in (StatusCode.NOT_SIGNED, StatusCode.SIGNED)
-    if wanted == "suspended":
-        return status.is_suspended
-    if wanted == "in_force" and status.is_suspended:
-        return False
-    if wanted == "lapsed":
-        return status.is_lapsed
+    if wanted in BUCKETS:
+        return bucket_of(status.code, status.is_suspended) == wanted
     return status.code == wanted
 
 

@@ -25,6 +25,16 @@ class StatusCode(models.TextChoices):
 
 LAPSED = {StatusCode.EXPIRED, StatusCode.WITHDRAWN, StatusCode.TERMINATED}
 
+
+def bucket_of(code: str, suspended: bool) -> str:
+    """The dashboard's group for a status ("in_force", "suspended", "not_in_force" or "lapsed"): every status
+    falls in exactly one."""
+    if code in LAPSED:
+        return "lapsed"
+    if code == StatusCode.IN_FORCE:
+        return "suspended" if suspended else "in_force"
+    return "not_in_force"
+
 # On one day, an entry into force comes before a suspension, and a
 # termination outranks a withdrawal it results from.
 _ORDER = {

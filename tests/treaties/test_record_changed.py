@@ -1,15 +1,19 @@
-"""Every way the record is written leaves the stored status intervals of each treaty equal to the live status."""
+"""Every way the record is written leaves the stored status intervals of each treaty equal to the live status,
+and the kept status counts equal to counting the live statuses."""
 
 import datetime as dt
+from collections import Counter
 
 from django.urls import reverse
 from django.utils import timezone
 
 from feeds.models import DeadlineSuggestion
 from feeds.review import deadline_suggestion_accept
+from treaties import status_counts
 from treaties.derived import live_statuses_on
-from treaties.models import Party, Statement, Treaty
-from treaties.selectors import statuses_on
+from treaties.models import Party, Statement, StatusCountChange, Treaty
+from treaties.selectors import status_counts_and_lapsed, statuses_on
+from treaties.status import bucket_of
 from treaties.transfer.imports import data_import
 
 
@@ -18,6 +22,11 @@ def stored_equals_live(*slugs: str) -> None:
     ids = list(treaties.values_list("pk", flat=True))
     for day in (timezone.localdate(), dt.date(2000, 1, 1), dt.date(2100, 1, 1)):
         assert statuses_on(day, ids) == live_statuses_on(day, ids), day
+        assert status_counts.counts_on(day) == live_counts(day), day
+
+
+def live_counts(day: dt.date) -> Counter:
+    return Counter(bucket_of(status.code, status.is_suspended) for status in live_statuses_on(day).values())
 
 
 def stored_detail(slug: str) -> str:
@@ -67,3 +76,40 @@ def test_accepting_a_feeds_suggested_expiry_updates_the_stored_status(reference_
     assert deadline_suggestion_accept(suggestion_id=suggestion.pk, user=admin_user)
     assert stored_code("tpnw") == "expired"
     stored_equals_live("tpnw")
+
+
+def test_deleting_a_treaty_in_the_admin_takes_it_out_of_the_counts(reference_data, admin_client):
+    inf = Treaty.objects.get(slug="inf")
+    response = admin_client.post(reverse("admin:treaties_treaty_delete", args=[inf.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Treaty.objects.filter(slug="inf").exists()
+    for day in (dt.date(1988, 6, 1), dt.date(2000, 1, 1), dt.date(2020, 1, 1), timezone.localdate()):
+        assert status_counts.counts_on(day) == live_counts(day), day
+
+
+def test_the_kept_counts_are_what_counting_every_interval_again_gives(reference_data, admin_user):
+    csv = ("treaty,key,kind,date,precision,parties,description,source_url\n"
+           "tpnw,test-expiry,expiry,2025-01-01,day,,An expiry for the test.,https://example.org/expiry\n")
+    assert not data_import(files=[("deadlines.csv", csv.encode())], user=admin_user).problems
+    kept = sorted(StatusCountChange.objects.exclude(change=0).values_list("period", "starts_on", "bucket", "change"))
+    status_counts.rebuild()
+    assert kept == sorted(StatusCountChange.objects.values_list("period", "starts_on", "bucket", "change"))
+
+
+def test_the_counts_on_every_day_a_status_changes_are_the_live_ones(reference_data):
+    days = sorted({interval for pair in Treaty.objects.values_list("status_intervals__starts_on",
+                                                                  "status_intervals__ends_on")
+                   for interval in pair if dt.date(1900, 1, 1) < interval < dt.date(2200, 1, 1)})
+    for day in days[::7] + [days[-1]]:  # every seventh, so that it stays quick; the last catches an off-by-one
+        assert status_counts.counts_on(day) == live_counts(day), day
+        assert status_counts.counts_on(day - dt.timedelta(days=1)) == live_counts(day - dt.timedelta(days=1)), day
+
+
+def test_the_dashboards_latest_lapses_on_any_day_are_the_live_ones(reference_data):
+    for day in (dt.date(1992, 1, 1), dt.date(2003, 1, 1), dt.date(2019, 8, 3), dt.date(2026, 2, 6),
+                timezone.localdate(), dt.date(2060, 1, 1)):
+        live = live_statuses_on(day)
+        slugs = dict(Treaty.objects.values_list("pk", "slug"))
+        short = dict(Treaty.objects.values_list("pk", "short_name"))
+        expected = sorted((pk for pk, status in live.items() if status.is_lapsed),
+                          key=lambda pk: (-live[pk].since.value.toordinal(), short[pk]))[:10]
+        assert [treaty.slug for treaty, _ in status_counts_and_lapsed(day)[1]] == [slugs[pk] for pk in expected], day

@@ -118,6 +118,9 @@ class Deadline(Dated, Sourced):
         indexes = [
             models.Index(fields=["date"], name="deadline_date_idx"),
             models.Index(fields=["treaty", "date"]),
+            # Ranges still open are read apart from dated deadlines (`selectors.upcoming_deadlines`): few of them,
+            # found here without reading every deadline.
+            models.Index(fields=["date_until"], condition=Q(precision=Precision.RANGE), name="deadline_range_idx"),
         ]
         constraints = [
             precision_constraint("deadline_precision_matches_date"),

@@ -32,6 +32,9 @@ class StatusInterval(models.Model):
                          name="status_interval_day_idx"),
             # The treaty list sorted by what falls due next walks this and stops after a page.
             models.Index(fields=["next_deadline"], name="status_interval_next_idx"),
+            # The dashboard's latest lapses: walked down from the day, stopping after a few.
+            models.Index(fields=["since"], include=["starts_on", "ends_on"], name="status_interval_lapse_idx",
+                         condition=models.Q(code__in=sorted(status.LAPSED))),
         ]
         constraints = [
             models.UniqueConstraint(fields=["treaty", "starts_on"], name="status_interval_one_per_start"),
@@ -41,3 +44,25 @@ class StatusInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.treaty_id}: {self.code} from {self.starts_on} until {self.ends_on}"
+
+
+class StatusCountChange(models.Model):
+    """How the number of treaties in a status group (`status.bucket_of`) changes on a day: +1 for each status
+    interval of that group starting on it, -1 for each ending on it; and the same summed over each year, so that
+    the counts on any day add up the years before it and the days of its own year, a few hundred rows whatever
+    the number of treaties (`treaties.status_counts`). Kept in step with the intervals as they are stored."""
+
+    DAY, YEAR = "day", "year"
+
+    period = models.CharField(max_length=4, choices=[(DAY, "day"), (YEAR, "year")])
+    starts_on = models.DateField()  # the day, or the year's first day
+    bucket = models.CharField(max_length=12)
+    change = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "starts_on", "bucket"], name="status_count_change_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.change:+d} on the {self.period} of {self.starts_on}"
