@@ -208,7 +208,7 @@ def status_intervals(treaty_id: int, facts: TreatyFacts) -> list[StatusInterval]
         intervals.append(StatusInterval(
             treaty_id=treaty_id, starts_on=day, ends_on=OPEN_END, code=status.code, suspended=status.is_suspended,
             since=status.since.value if status.since else None, detail=status.to_dict(),
-            next_deadline=state[1], entry_into_force=state[2]))
+            next_deadline=state[1] or OPEN_END, entry_into_force=state[2]))
         previous = state
     return intervals
 

@@ -5,7 +5,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Least
 
 from . import search, status_counts
 from .mentions import TreatyMatcher
@@ -127,17 +128,22 @@ class TreatyFilters:
 
 def treaties_named(text: str) -> QuerySet:
     """Treaties whose slug is `text`, or whose name, short name or an alias contains it (any script)."""
+    return Treaty.objects.filter(pk__in=_named(text))
+
+
+def _named(text: str) -> QuerySet:
+    """The ids of `treaties_named`. A union, not an OR across tables, so that each part reads its own index
+    (the names' trigram indexes on PostgreSQL) instead of testing every treaty."""
     if connection.vendor == "sqlite" and not text.isascii():
         # SQLite folds case for ASCII letters only; fold "дснв" and "ДСНВ" in Python instead
         # (the embedded default holds few treaties; PostgreSQL does this in SQL).
         wanted = text.casefold()
         names = [*Treaty.objects.values_list("pk", "short_name"), *Treaty.objects.values_list("pk", "name"),
                  *TreatyAlias.objects.values_list("treaty_id", "name")]
-        return Treaty.objects.filter(pk__in={pk for pk, name in names if wanted in name.casefold()})
-    return Treaty.objects.filter(
-        Q(slug=text) | Q(name__icontains=text) | Q(short_name__icontains=text)
-        | Exists(TreatyAlias.objects.filter(treaty=OuterRef("pk"), name__icontains=text))
-    )
+        return Treaty.objects.filter(pk__in={pk for pk, name in names if wanted in name.casefold()}).order_by(
+        ).values("pk")
+    return Treaty.objects.filter(Q(slug=text) | Q(name__icontains=text) | Q(short_name__icontains=text)).order_by(
+    ).values("pk").union(TreatyAlias.objects.filter(name__icontains=text).order_by().values("treaty_id"), all=True)
 
 
 SORTS = {
@@ -147,40 +153,54 @@ SORTS = {
 }
 
 
-def _involving(parties: QuerySet) -> Q:
-    """Treaties that list one of these parties or name it in an event (a party that left, one that joined late):
-    one rule, so that searching "Russia" and filtering by Russia find the same treaties."""
-    return Q(Exists(Treaty.parties.through.objects.filter(treaty=OuterRef("pk"), party__in=parties))) | Q(
-        Exists(TreatyEvent.objects.filter(treaty=OuterRef("pk"), parties__in=parties)))
+def _involving(parties: QuerySet) -> QuerySet:
+    """The ids of treaties that list one of these parties or name it in an event (a party that left, one that
+    joined late): one rule, so that searching "Russia" and filtering by Russia find the same treaties."""
+    return Treaty.parties.through.objects.filter(party__in=parties).order_by().values("treaty_id").union(
+        TreatyEvent.objects.filter(parties__in=parties).order_by().values("treaty_id"), all=True)
 
 
 def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     """Treaties matching the filters, annotated with their next deadline and entry into force."""
     # The stored interval that holds on `on` carries the status, the next deadline and the entry into force:
-    # one join, so sorting and filtering never evaluate a subquery per treaty.
-    treaties = Treaty.objects.annotate(
-        day=FilteredRelation("status_intervals", condition=on_day(on, "status_intervals")),
-        next_deadline=F("day__next_deadline"),
-        entry_into_force=F("day__entry_into_force"),
+    # one join, so sorting and filtering never evaluate a subquery per treaty. Every treaty has exactly one
+    # interval on any day, so an inner join (made by a condition on a column the indexes hold) drops none, and
+    # lets the database start from the intervals' indexes and stop after a page. The conditions on the day go in
+    # one `filter()`, before the annotations, so that all of them read one join (Django joins a one-to-many
+    # relation again for each call).
+    on_the_day = [Q(day__starts_on__isnull=False)]
+    if filters.status:
+        on_the_day.append(status_filter(filters.status, "day"))
+    if filters.sort == "next_deadline":
+        # Changes no row, tells the database where to start its walk up the next-deadline index.
+        on_the_day.append(Q(day__next_deadline__gte=earliest_due(on)))
+    treaties = (
+        Treaty.objects.annotate(day=FilteredRelation("status_intervals", condition=on_day(on, "status_intervals")))
+        .filter(*on_the_day)
+        .annotate(next_deadline=F("day__next_deadline"), entry_into_force=F("day__entry_into_force"))
     )
     if filters.q:
-        treaties = treaties.filter(
-            Q(pk__in=treaties_named(filters.q).values("pk"))
-            | _involving(Party.objects.filter(Q(name__icontains=filters.q) | Q(short_name__icontains=filters.q)))
-        )
+        parties = Party.objects.filter(Q(name__icontains=filters.q) | Q(short_name__icontains=filters.q))
+        treaties = treaties.filter(pk__in=_named(filters.q).union(_involving(parties), all=True))
     if filters.category:
         treaties = treaties.filter(category=filters.category)
     if filters.kind:
         treaties = treaties.filter(kind=filters.kind)
     if filters.party:
-        treaties = treaties.filter(_involving(Party.objects.filter(slug=filters.party)))
+        treaties = treaties.filter(pk__in=_involving(Party.objects.filter(slug=filters.party)))
     if filters.due_within is not None:
         treaties = treaties.filter(next_deadline__lte=on + dt.timedelta(days=filters.due_within))
-    if filters.status:
-        treaties = treaties.filter(status_filter(filters.status, "day"))
-    # Treaties with nothing due (or no entry into force) sort last, on every database.
+    # Treaties not yet in force sort last, on every database (and nothing due, OPEN_END, is last by itself).
     first = {"name": "short_name", "entry_into_force": "entry_into_force", "next_deadline": "next_deadline"}
     return treaties.order_by(F(first[filters.sort]).asc(nulls_last=True), "short_name", "pk")
+
+
+def earliest_due(on: dt.date):
+    """A first day no deadline still due on `on` comes before, as an SQL expression: its year's first day, as
+    `not_past` has it, unless a range that is not over began earlier (few; read from their own index)."""
+    year = Value(on.replace(month=1, day=1))
+    ranges = Deadline.objects.filter(precision=Precision.RANGE, date_until__gte=on).order_by().values("precision")
+    return Least(year, Coalesce(Subquery(ranges.annotate(first=Min("date")).values("first")), year))
 
 
 def statement_search(*, on: dt.date, q="", treaty="", outlet="", speaker="", date_from=None,

@@ -125,6 +125,27 @@ def test_the_list_sorts_by_next_deadline_name_or_entry_into_force(reference_data
     assert by_entry[:3] == sorted(by_entry, key=entries.get)[:3]
 
 
+def test_the_list_by_next_deadline_is_every_treaty_in_the_order_of_its_soonest_deadline_on_any_day(reference_data):
+    from treaties.derived import record_changed
+    from treaties.models import Deadline
+    from treaties.selectors import TreatyFilters, treaty_search
+
+    # A range that opened years before the day it is read on: the list's walk up the index must not start after it.
+    ranged = Treaty.objects.create(name="Ranged Treaty", short_name="Ranged", slug="ranged", category="trade")
+    Deadline.objects.create(treaty=ranged, kind="review", date=dt.date(2012, 3, 1), precision="range",
+                            date_until=dt.date(2031, 1, 1), key="r", description="A review, some time.")
+    record_changed(treaty_ids=[ranged.pk])
+    treaties = list(Treaty.objects.all())
+    for on in (dt.date(1995, 6, 1), dt.date(2019, 6, 1), dt.date(2025, 12, 1), dt.date(2040, 1, 1)):
+        soonest = {}
+        for deadline in upcoming_deadlines(on, limit=10_000):
+            soonest.setdefault(deadline.treaty_id, deadline.date)
+        expected = sorted(treaties, key=lambda t: (soonest.get(t.pk, dt.date.max), t.short_name, t.pk))
+        assert list(treaty_search(TreatyFilters(), on)) == expected, on
+        if on.year in (2019, 2025):
+            assert soonest[ranged.pk] == dt.date(2012, 3, 1)
+
+
 def test_a_bad_filter_gets_a_clear_message_and_a_400(reference_data, client):
     html = page(client, "/treaties/?due_within=soon&status=gone", status=400)
     assert "Falls due within (days): Enter a whole number." in text(html)

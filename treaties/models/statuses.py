@@ -20,7 +20,9 @@ class StatusInterval(models.Model):
     suspended = models.BooleanField(default=False)
     since = models.DateField(null=True, blank=True)  # the first day of the status's own date, for sorting
     detail = models.JSONField(default=dict)  # `Status.to_dict()`, with its qualifiers
-    next_deadline = models.DateField(null=True, blank=True)
+    # The first day of what falls due next, or OPEN_END when nothing does: a real date, so that "nothing due"
+    # sorts last and a walk up the index from a day needs no OR IS NULL.
+    next_deadline = models.DateField(default=OPEN_END)
     entry_into_force = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -30,8 +32,12 @@ class StatusInterval(models.Model):
             models.Index(fields=["ends_on", "starts_on"],
                          include=["treaty", "code", "suspended", "next_deadline", "entry_into_force"],
                          name="status_interval_day_idx"),
-            # The treaty list sorted by what falls due next walks this and stops after a page.
-            models.Index(fields=["next_deadline"], name="status_interval_next_idx"),
+            # The treaty list sorted by what falls due next, or by entry into force, walks one of these and stops
+            # after a page, testing the day and the status on the index alone (`selectors.treaty_search`).
+            models.Index(fields=["next_deadline"], name="status_interval_next_idx",
+                         include=["treaty", "starts_on", "ends_on", "code", "suspended", "entry_into_force"]),
+            models.Index(fields=["entry_into_force"], name="status_interval_entry_idx",
+                         include=["treaty", "starts_on", "ends_on", "code", "suspended", "next_deadline"]),
             # The dashboard's latest lapses: walked down from the day, stopping after a few.
             models.Index(fields=["since"], include=["starts_on", "ends_on"], name="status_interval_lapse_idx",
                          condition=models.Q(code__in=sorted(status.LAPSED))),
