@@ -85,6 +85,8 @@ class Treaty(models.Model):
     class Meta:
         ordering = ["short_name"]
         verbose_name_plural = "treaties"
+        # Lists by name (the timeline, the list sorted by name) read this in order and stop after a page.
+        indexes = [models.Index(fields=["short_name", "id"], name="treaty_short_name_idx")]
         constraints = [
             web_link_constraint("treaty_text_is_web_link", "official_text_url"),
             models.CheckConstraint(
