@@ -13,8 +13,16 @@ COUNT_LIMIT = 10_000
 
 
 class BoundedPaginator(Paginator):
+    def __init__(self, object_list, per_page, *args, counted: int | None = None, **kwargs):
+        """`counted`: how many rows there are, where the caller knows it without counting them
+        (`selectors.treaties_counted`)."""
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._known = counted
+
     @cached_property
     def _counted(self) -> int:
+        if self._known is not None:
+            return self._known
         rows = self.object_list
         if isinstance(rows, QuerySet) and not rows.query.distinct:
             # The order changes nothing in how many rows there are; counting without it spares the sort

@@ -195,6 +195,17 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     return treaties.order_by(F(first[filters.sort]).asc(nulls_last=True), "short_name", "pk")
 
 
+def treaties_counted(filters: TreatyFilters, on: dt.date) -> int | None:
+    """How many treaties `treaty_search` finds, from the kept status counts, when at most a status group narrows
+    it (every treaty has one interval on any day, so each is in exactly one group); None when it must count."""
+    if filters.q or filters.category or filters.kind or filters.party or filters.due_within is not None:
+        return None
+    if filters.status and filters.status not in BUCKETS:
+        return None
+    counts = status_counts.counts_on(on)
+    return counts[filters.status] if filters.status else sum(counts.values())
+
+
 def earliest_due(on: dt.date):
     """A first day no deadline still due on `on` comes before, as an SQL expression: its year's first day, as
     `not_past` has it, unless a range that is not over began earlier (few; read from their own index)."""

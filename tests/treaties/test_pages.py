@@ -146,6 +146,18 @@ def test_the_list_by_next_deadline_is_every_treaty_in_the_order_of_its_soonest_d
             assert soonest[ranged.pk] == dt.date(2012, 3, 1)
 
 
+def test_a_list_counted_from_the_kept_status_counts_has_the_length_it_says(reference_data):
+    from treaties.selectors import STATUS_FILTERS, TreatyFilters, treaties_counted, treaty_search
+
+    for on in (dt.date(1960, 1, 1), dt.date(2001, 1, 1), dt.date(2026, 2, 6), dt.date(2050, 1, 1)):
+        for status in ["", *STATUS_FILTERS]:
+            filters = TreatyFilters(status=status)
+            counted = treaties_counted(filters, on)
+            assert counted is None or counted == treaty_search(filters, on).count(), (on, status)
+            assert (counted is None) == (status not in ("", *BUCKETS)), status
+    assert treaties_counted(TreatyFilters(q="start"), dt.date(2026, 1, 1)) is None
+
+
 def test_a_bad_filter_gets_a_clear_message_and_a_400(reference_data, client):
     html = page(client, "/treaties/?due_within=soon&status=gone", status=400)
     assert "Falls due within (days): Enter a whole number." in text(html)

@@ -9,6 +9,8 @@ is a 404. Records keep a fixed order within a list, so walking the pages of an u
 record once.
 """
 
+import functools
+
 from django import forms
 from rest_framework.pagination import PageNumberPagination
 
@@ -34,6 +36,8 @@ class Pagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.chosen = validated(PageChoice(request.query_params))
+        # A list that knows its length without counting its rows says so (the treaties': `treaties_counted`).
+        self.django_paginator_class = functools.partial(BoundedPaginator, counted=getattr(view, "counted", None))
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):

@@ -87,6 +87,7 @@ class TreatyList(TreatyMixin, generics.ListAPIView):
     def get_queryset(self):
         data = filters.validated(filters.TreatyListFilters(self.request.query_params))
         chosen = selectors.TreatyFilters(**{k: v for k, v in data.items() if v not in ("", None)})
+        self.counted = selectors.treaties_counted(chosen, self.request.as_of)
         return _treaties_prefetched(selectors.treaty_search(chosen, self.request.as_of), self.request.as_of)
 
     def paginate_queryset(self, queryset):

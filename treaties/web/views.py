@@ -43,7 +43,8 @@ def treaty_list(request):
                  .order_by("date", "id"),
                  to_attr="upcoming")
     )
-    page = BoundedPaginator(treaties, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(treaties, PAGE_SIZE, counted=selectors.treaties_counted(filters, on)).get_page(
+        request.GET.get("page"))
     rows = list(page.object_list)
     statuses = selectors.statuses_on(on, [t.pk for t in rows])
     return render(
