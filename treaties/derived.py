@@ -234,14 +234,14 @@ def intervals_refresh(*, treaty_ids=None, batch: int = 2000) -> int:
 def intervals_delete(treaty_ids) -> None:
     """Delete these treaties' stored intervals and take them out of the status counts, reading back the rows
     the database deleted (a concurrent writer may have replaced the ones this transaction saw before)."""
-    ids = list(treaty_ids)
-    if not ids:
-        return
+    ids, deleted = list(treaty_ids), []
     table = connection.ops.quote_name(StatusInterval._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE treaty_id IN ({', '.join(['%s'] * len(ids))}) "
-                       "RETURNING starts_on, ends_on, code, suspended", ids)
-        deleted = cursor.fetchall()
+        for start in range(0, len(ids), 900):  # parameters a statement: SQLite's limit is 999
+            chunk = ids[start:start + 900]
+            cursor.execute(f"DELETE FROM {table} WHERE treaty_id IN ({', '.join(['%s'] * len(chunk))}) "
+                           "RETURNING starts_on, ends_on, code, suspended", chunk)
+            deleted += cursor.fetchall()
     status_counts.record(status_counts.changes(
         ((_date(starts), _date(ends), code, bool(suspended)) for starts, ends, code, suspended in deleted), sign=-1))
 
