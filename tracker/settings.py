@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "django.forms",  # its widget templates, for the project's engine (FORM_RENDERER below)
     "corsheaders",
     "csp",
     "axes",
@@ -123,9 +122,6 @@ TEMPLATES = [
         },
     },
 ]
-
-# Forms render with the project's templates, so templates/django/forms/ can override a widget's (select.html).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"),
