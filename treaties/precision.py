@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import models
 
@@ -90,7 +91,7 @@ class PreciseDate:
     def earliest(self) -> dt.date:
         return self.value
 
-    @property
+    @cached_property  # asked for thousands of times by a timeline page's status computations
     def latest(self) -> dt.date:
         if self.precision is Precision.RANGE:
             return self.until

@@ -209,8 +209,9 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
     known = {e.pk for e in events}
     deadlines = [d for d in treaty.deadlines.all()
                  if (d.derived_from_id is None or d.derived_from_id in known) and d.superseded_by_id not in known]
+    facts = [e.fact() for e in events]  # each event's date made once, not once per question asked of it
     record = {"bilateral": treaty.kind == "bilateral", "provisions": treaty.provisions,
-              "events": [e.fact() for e in events], "deadlines": [d.fact() for d in deadlines if not d.is_derived]}
+              "events": facts, "deadlines": [d.fact() for d in deadlines if not d.is_derived]}
     life = spans(**record, on=on)
     to_come = [d for d in deadlines if not d.when.has_happened(on)]
     row = Row(treaty, y, summary=_summary(life, status_on(**record, on=on)))
@@ -224,11 +225,11 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
                     else f"from {span.start:%-d %B %Y} to {span.end:%-d %B %Y}")
             row.bars.append(Bar(window.x(start), max(round(window.x(end) - window.x(start), 2), 0.25), span.css,
                                 _phrase(span), when, span.status.label))
-    ending_days = {e.when.latest for e in events if e.kind in ENDINGS}
-    for event in events:
-        symbol = MARKS.get(event.kind)
-        if symbol and window.shows(event.when.earliest):
-            row.marks.append(_mark(window, symbol, event.get_kind_display(), event.when, list(event.parties.all())))
+    ending_days = {f.when.latest for f in facts if f.kind in ENDINGS}
+    for event, fact in zip(events, facts, strict=True):
+        symbol = MARKS.get(fact.kind)
+        if symbol and window.shows(fact.when.earliest):
+            row.marks.append(_mark(window, symbol, event.get_kind_display(), fact.when, list(event.parties.all())))
     lapse = life[-1] if life and life[-1].status.is_lapsed else None
     if lapse and lapse.start not in ending_days and window.shows(lapse.start):
         # Ended by a deadline passing (a term running out) rather than by a recorded event.

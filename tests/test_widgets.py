@@ -1,0 +1,39 @@
+"""The filter forms' select (treaties.web.forms.FilterSelect, written without templates) writes what Django's does."""
+
+from unittest import mock
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from treaties.models import Party
+from treaties.web.forms import FilterSelect, TreatyFilterForm
+
+
+def choices(select):
+    class Choices(forms.Form):
+        plain = forms.ChoiceField(choices=[("", "Any"), ("a", "A & <B>"), (1, "One"), ("l", gettext_lazy("Lazy"))],
+                                  initial="a", widget=select)
+        optional = forms.ChoiceField(choices=[("", "Any"), ("b", "B")], required=False, widget=select)
+        grouped = forms.ChoiceField(choices=[("Group “1”", [("x", "X"), ("y", "Y")]), ("z", "Z")], required=False,
+                                    widget=select)
+        marked = forms.ChoiceField(choices=[("a", "A")], widget=select(attrs={
+            "class": "x <y>", "data-n": 1, "autofocus": True, "disabled": False, "aria-label": "Choose “A”"}))
+        empty = forms.ChoiceField(choices=[], required=False, widget=select)
+    return Choices
+
+
+def test_the_filter_select_writes_exactly_what_djangos_select_and_its_templates_write(db):
+    ours, djangos = choices(FilterSelect), choices(forms.Select)
+    for data in [None, {"plain": "1", "optional": "", "grouped": "y", "marked": "a"}, {"plain": "<nope>"}]:
+        for name in ours.base_fields:
+            assert str(ours(data)[name]) == str(djangos(data)[name]), (name, data)
+
+
+def test_the_treaty_filters_are_written_as_djangos_select_would_write_them(reference_data):
+    for data in [None, {"status": "lapsed", "party": "russia", "sort": "name"}, {"party": "nobody", "kind": "x"}]:
+        form = TreatyFilterForm(data, parties=Party.objects.order_by("name"))
+        ours = [str(form[name]) for name in form.fields]
+        with mock.patch.object(FilterSelect, "render", forms.Select.render):  # Django's own, through its templates
+            djangos = [str(form[name]) for name in form.fields]
+        assert ours == djangos
+        assert 'value="russia"' in ours[3]
