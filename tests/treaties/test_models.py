@@ -74,3 +74,16 @@ def test_a_treaty_has_one_derived_expiry(treaty):
     Deadline.objects.create(treaty=treaty, kind="expiry", date=dt.date(2030, 1, 1), rule="term")
     with pytest.raises(IntegrityError), transaction.atomic():
         Deadline.objects.create(treaty=treaty, kind="expiry", date=dt.date(2031, 1, 1), rule="term")
+
+
+@pytest.mark.parametrize(("model", "field"), [(TreatyEvent, "kind"), (Deadline, "kind"), (Treaty, "kind"),
+                                              (Treaty, "category")])
+def test_kind_labels_say_what_django_would(model, field):
+    # The models look labels up in their choices instead of Django's get_FOO_display (faster); the words
+    # readers see must stay the same, an unknown stored value included.
+    django_field = model._meta.get_field(field)
+    display = getattr(model, f"get_{field}_display")
+    for value in [*(value for value, _ in django_field.choices), "no_such_kind"]:
+        row = model(**{field: value})
+        assert display(row) == row._get_FIELD_display(django_field), value
+    assert display(model(**{field: django_field.choices[0][0]})) == django_field.choices[0][1]

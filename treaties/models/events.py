@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from .. import rules
 from ..precision import Precision
 from .dated import Dated, Sourced, precision_constraint, web_link_constraint
-from .kinds import DeadlineKind, DeadlineRule, EventKind, TreatyKind
+from .kinds import DeadlineKind, DeadlineRule, EventKind, TreatyKind, label_of
 from .parties import Party
 
 
@@ -49,6 +49,9 @@ class TreatyEvent(Dated, Sourced):
 
     def __str__(self):
         return f"{self.treaty}: {self.get_kind_display()} ({self.when})"
+
+    def get_kind_display(self) -> str:
+        return label_of(EventKind, self.kind)
 
     def fact(self) -> rules.Fact:
         return rules.Fact(
@@ -160,6 +163,9 @@ class Deadline(Dated, Sourced):
 
     def __str__(self):
         return f"{self.treaty}: {self.get_kind_display()} ({self.when})"
+
+    def get_kind_display(self) -> str:
+        return label_of(DeadlineKind, self.kind)
 
     @property
     def is_derived(self) -> bool:

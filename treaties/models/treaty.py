@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from .. import rules, status
 from .dated import web_link_constraint
 from .events import Deadline, TreatyEvent
-from .kinds import Category, TreatyKind
+from .kinds import Category, TreatyKind, label_of
 from .parties import Party
 
 
@@ -109,6 +109,12 @@ class Treaty(models.Model):
 
     def get_absolute_url(self):
         return reverse("treaties:treaty", args=[self.slug])
+
+    def get_kind_display(self) -> str:
+        return label_of(TreatyKind, self.kind)
+
+    def get_category_display(self) -> str:
+        return label_of(Category, self.category)
 
     @property
     def provisions(self) -> rules.Provisions:
