@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from treaties.models import Deadline, Statement, Treaty, TreatyEvent
+from treaties.models import Deadline, Party, Statement, Treaty, TreatyEvent
 
 
 @pytest.fixture
@@ -87,3 +87,34 @@ def test_kind_labels_say_what_django_would(model, field):
         row = model(**{field: value})
         assert display(row) == row._get_FIELD_display(django_field), value
     assert display(model(**{field: django_field.choices[0][0]})) == django_field.choices[0][1]
+
+
+def test_a_treatys_record_reads_the_same_loaded_with_others_or_on_its_own(treaty, django_assert_num_queries):
+    russia, us = Party.objects.create(name="Russia", slug="russia"), Party.objects.create(name="US", slug="us")
+    signed = event(treaty, kind="signed")
+    signed.save()
+    signed.parties.add(russia, us)
+    event(treaty, kind="entered_into_force", date=dt.date(2021, 1, 1)).save()
+    notice = event(treaty, kind="withdrawal_notice", date=dt.date(2023, 2, 1))
+    notice.save()
+    notice.parties.add(russia)
+    due = Deadline.objects.create(treaty=treaty, kind="withdrawal_effective", date=dt.date(2024, 2, 1))
+    due.parties.add(us)
+    other = Treaty.objects.create(name="Other", short_name="Other", slug="other", category="space",
+                                  kind="multilateral")
+    event(other, kind="entered_into_force").save()
+
+    # Treaties, their parties, aliases, events, the events' parties, deadlines, the deadlines' parties.
+    with django_assert_num_queries(7):
+        loaded = {t.slug: t for t in Treaty.objects.with_record().filter(slug__in=["example", "other"])}
+    with django_assert_num_queries(0):
+        statuses = {slug: t.status_on(dt.date(2025, 1, 1)) for slug, t in loaded.items()}
+        record = [(row.kind, [p.slug for p in row.party_list])
+                  for row in [*loaded["example"].record_events, *loaded["example"].record_deadlines]]
+
+    alone = Treaty.objects.get(slug="example")
+    assert [(row.kind, [p.slug for p in row.party_list]) for row in [*alone.record_events, *alone.record_deadlines]] \
+        == record == [("signed", ["russia", "us"]), ("entered_into_force", []), ("withdrawal_notice", ["russia"]),
+                      ("withdrawal_effective", ["us"])]
+    assert alone.status_on(dt.date(2025, 1, 1)) == statuses["example"]
+    assert [e.kind for e in loaded["other"].record_events] == ["entered_into_force"]
