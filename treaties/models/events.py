@@ -14,9 +14,10 @@ from .parties import Party
 _LOADED_PARTIES = "_loaded_parties"
 
 
-def with_party_lists() -> models.Prefetch:
-    """Each row's `party_list` for many rows in one query (as a list: a prefetched manager per row costs more)."""
-    return models.Prefetch("parties", to_attr=_LOADED_PARTIES)
+def with_party_lists(rows: str = "") -> models.Prefetch:
+    """Each row's `party_list` for many rows in one query (as a list: a prefetched manager per row costs more);
+    `rows` names an outer prefetch's lists of events or deadlines, where the rows are not the queryset's own."""
+    return models.Prefetch(f"{rows}__parties" if rows else "parties", to_attr=_LOADED_PARTIES)
 
 
 class PartyList:
