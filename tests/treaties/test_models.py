@@ -129,3 +129,10 @@ def test_a_rows_date_reads_anew_after_its_date_fields_change(treaty):
     row.precision, row.date_until = "range", dt.date(2020, 6, 30)
     assert row.when.latest == dt.date(2020, 6, 30)
     assert row.when is row.when
+
+
+def test_a_treatys_link_follows_a_new_slug(treaty):
+    # The link is kept on the row once made; a slug changed in the admin must still be linked to at once.
+    assert treaty.get_absolute_url() == "/treaties/example/"
+    treaty.slug = "renamed"
+    assert treaty.get_absolute_url() == "/treaties/renamed/"
