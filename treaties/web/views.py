@@ -57,7 +57,7 @@ def treaty_list(request):
 
 def treaty_detail(request, slug):
     on = request.as_of
-    treaty = get_object_or_404(Treaty.objects.with_record(), slug=slug)
+    treaty = get_object_or_404(Treaty.objects.with_record().prefetch_related("parties", "aliases"), slug=slug)
     status = treaty.status_on(on)
     # Shown as it stood on `on`: events and statements from after it were not yet known.
     events = [e for e in treaty.record_events if e.when.earliest <= on]
