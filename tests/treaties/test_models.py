@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from treaties.models import Deadline, Statement, Treaty, TreatyEvent
+from treaties.models import Deadline, Party, Statement, Treaty, TreatyEvent
 
 
 @pytest.fixture
@@ -74,3 +74,65 @@ def test_a_treaty_has_one_derived_expiry(treaty):
     Deadline.objects.create(treaty=treaty, kind="expiry", date=dt.date(2030, 1, 1), rule="term")
     with pytest.raises(IntegrityError), transaction.atomic():
         Deadline.objects.create(treaty=treaty, kind="expiry", date=dt.date(2031, 1, 1), rule="term")
+
+
+@pytest.mark.parametrize(("model", "field"), [(TreatyEvent, "kind"), (Deadline, "kind"), (Treaty, "kind"),
+                                              (Treaty, "category")])
+def test_kind_labels_say_what_django_would(model, field):
+    # The models look labels up in their choices instead of Django's get_FOO_display (faster); the words
+    # readers see must stay the same, an unknown stored value included.
+    django_field = model._meta.get_field(field)
+    display = getattr(model, f"get_{field}_display")
+    for value in [*(value for value, _ in django_field.choices), "no_such_kind"]:
+        row = model(**{field: value})
+        assert display(row) == row._get_FIELD_display(django_field), value
+    assert display(model(**{field: django_field.choices[0][0]})) == django_field.choices[0][1]
+
+
+def test_a_treatys_record_reads_the_same_loaded_with_others_or_on_its_own(treaty, django_assert_num_queries):
+    russia, us = Party.objects.create(name="Russia", slug="russia"), Party.objects.create(name="US", slug="us")
+    signed = event(treaty, kind="signed")
+    signed.save()
+    signed.parties.add(russia, us)
+    event(treaty, kind="entered_into_force", date=dt.date(2021, 1, 1)).save()
+    notice = event(treaty, kind="withdrawal_notice", date=dt.date(2023, 2, 1))
+    notice.save()
+    notice.parties.add(russia)
+    due = Deadline.objects.create(treaty=treaty, kind="withdrawal_effective", date=dt.date(2024, 2, 1))
+    due.parties.add(us)
+    other = Treaty.objects.create(name="Other", short_name="Other", slug="other", category="space",
+                                  kind="multilateral")
+    event(other, kind="entered_into_force").save()
+
+    # Treaties, their events, the events' parties, their deadlines, the deadlines' parties.
+    with django_assert_num_queries(5):
+        loaded = {t.slug: t for t in Treaty.objects.with_record().filter(slug__in=["example", "other"])}
+    with django_assert_num_queries(0):
+        statuses = {slug: t.status_on(dt.date(2025, 1, 1)) for slug, t in loaded.items()}
+        record = [(row.kind, [p.slug for p in row.party_list])
+                  for row in [*loaded["example"].record_events, *loaded["example"].record_deadlines]]
+
+    alone = Treaty.objects.get(slug="example")
+    assert [(row.kind, [p.slug for p in row.party_list]) for row in [*alone.record_events, *alone.record_deadlines]] \
+        == record == [("signed", ["russia", "us"]), ("entered_into_force", []), ("withdrawal_notice", ["russia"]),
+                      ("withdrawal_effective", ["us"])]
+    assert alone.status_on(dt.date(2025, 1, 1)) == statuses["example"]
+    assert [e.kind for e in loaded["other"].record_events] == ["entered_into_force"]
+
+
+def test_a_rows_date_reads_anew_after_its_date_fields_change(treaty):
+    # `when` is kept on the row once made; an edit in the admin (or a test) must still be seen at once.
+    row = event(treaty, date=dt.date(2020, 1, 1), precision="year")
+    assert row.when.latest == dt.date(2020, 12, 31)
+    row.date, row.precision = dt.date(2020, 3, 1), "month"
+    assert row.when.latest == dt.date(2020, 3, 31)
+    row.precision, row.date_until = "range", dt.date(2020, 6, 30)
+    assert row.when.latest == dt.date(2020, 6, 30)
+    assert row.when is row.when
+
+
+def test_a_treatys_link_follows_a_new_slug(treaty):
+    # The link is kept on the row once made; a slug changed in the admin must still be linked to at once.
+    assert treaty.get_absolute_url() == "/treaties/example/"
+    treaty.slug = "renamed"
+    assert treaty.get_absolute_url() == "/treaties/renamed/"

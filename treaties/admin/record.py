@@ -205,12 +205,12 @@ class TreatyAdmin(SimpleHistoryAdmin):
         if not treaty.pk:
             return "—"
         status = treaty.status_on(timezone.localdate())
-        events = list(treaty.events.all())
+        events = treaty.record_events
         lines = [format_html("{}", capfirst(status.headline))]
         for qualifier in [*status.suspensions, *status.withdrawals]:
             kinds = {"suspended", "withdrawn", "withdrawal_notice"}
             basis = next((e for e in events if e.kind in kinds and e.when == qualifier.since
-                          and qualifier.party in {p.display_name for p in e.parties.all()}), None)
+                          and qualifier.party in {p.display_name for p in e.party_list}), None)
             because = format_html(' — because: {} <a href="{}">[source]</a>', basis.description, basis.source_url) \
                 if basis else " — because a rule derives it from an earlier event"
             lines.append(format_html("{} since {}{}", qualifier.party, qualifier.since, because))

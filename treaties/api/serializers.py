@@ -66,7 +66,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     def to_representation(self, event):
         return {"id": event.pk, "treaty": event.treaty.slug, "kind": event.kind, "when": precise(event.when),
-                "parties": [_party_ref(p) for p in event.parties.all()], "description": event.description,
+                "parties": [_party_ref(p) for p in event.party_list], "description": event.description,
                 "source_url": event.source_url, "extension_years": event.extension_years, "date_note": event.date_note}
 
 
@@ -91,7 +91,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 def _deadline(deadline) -> dict:
     return {"id": deadline.pk, "treaty": deadline.treaty.slug, "kind": deadline.kind, "when": precise(deadline.when),
-            "parties": [_party_ref(p) for p in deadline.parties.all()], "description": deadline.description,
+            "parties": [_party_ref(p) for p in deadline.party_list], "description": deadline.description,
             "source_url": deadline.source_url, "derived": deadline.is_derived, "rule": deadline.rule,
             "date_note": deadline.date_note}
 

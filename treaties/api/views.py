@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from .. import selectors
 from ..models import Deadline, Party, Statement, Treaty
+from ..models.events import with_party_lists
 from . import filters
 from .pagination import Pagination
 from .serializers import DeadlineSerializer, EventSerializer, PartySerializer, StatementSerializer, TreatySerializer
@@ -63,8 +64,8 @@ def _treaties_prefetched(queryset, on: dt.date):
     return queryset.prefetch_related(
         "parties", "aliases", "disputes__positions",
         Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on), selectors.known_on(on))
-                 .prefetch_related("parties")
                  .order_by("date", "id"), to_attr="upcoming"),
+        with_party_lists("upcoming"),
     )
 
 

@@ -8,11 +8,27 @@ from simple_history.models import HistoricalRecords
 from .. import rules
 from ..precision import Precision
 from .dated import Dated, Sourced, precision_constraint, web_link_constraint
-from .kinds import DeadlineKind, DeadlineRule, EventKind, TreatyKind
+from .kinds import DeadlineKind, DeadlineRule, EventKind, TreatyKind, label_of
 from .parties import Party
 
+_LOADED_PARTIES = "_loaded_parties"
 
-class TreatyEvent(Dated, Sourced):
+
+def with_party_lists(rows: str = "") -> models.Prefetch:
+    """Each row's `party_list` for many rows in one query (as a list: a prefetched manager per row costs more);
+    `rows` names an outer prefetch's lists of events or deadlines, where the rows are not the queryset's own."""
+    return models.Prefetch(f"{rows}__parties" if rows else "parties", to_attr=_LOADED_PARTIES)
+
+
+class PartyList:
+    @property
+    def party_list(self) -> list[Party]:
+        """Who acted, or whom a deadline concerns: as `with_party_lists()` loaded them, else from `parties`."""
+        loaded = self.__dict__.get(_LOADED_PARTIES)
+        return loaded if loaded is not None else list(self.parties.all())
+
+
+class TreatyEvent(PartyList, Dated, Sourced):
     treaty = models.ForeignKey("treaties.Treaty", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     parties = models.ManyToManyField(
@@ -50,9 +66,12 @@ class TreatyEvent(Dated, Sourced):
     def __str__(self):
         return f"{self.treaty}: {self.get_kind_display()} ({self.when})"
 
+    def get_kind_display(self) -> str:
+        return label_of(EventKind, self.kind)
+
     def fact(self) -> rules.Fact:
         return rules.Fact(
-            self.kind, self.when, tuple(p.display_name for p in self.parties.all()), self.extension_years, self.pk
+            self.kind, self.when, tuple(p.display_name for p in self.party_list), self.extension_years, self.pk
         )
 
     def clean(self):
@@ -85,7 +104,7 @@ class TreatyEvent(Dated, Sourced):
             )
 
 
-class Deadline(Dated, Sourced):
+class Deadline(PartyList, Dated, Sourced):
     treaty = models.ForeignKey("treaties.Treaty", on_delete=models.CASCADE, related_name="deadlines")
     kind = models.CharField(max_length=24, choices=DeadlineKind.choices)
     parties = models.ManyToManyField(Party, blank=True, related_name="deadlines")
@@ -161,6 +180,9 @@ class Deadline(Dated, Sourced):
     def __str__(self):
         return f"{self.treaty}: {self.get_kind_display()} ({self.when})"
 
+    def get_kind_display(self) -> str:
+        return label_of(DeadlineKind, self.kind)
+
     @property
     def is_derived(self) -> bool:
         return bool(self.rule)
@@ -170,4 +192,4 @@ class Deadline(Dated, Sourced):
         return self.superseded_on is not None
 
     def fact(self) -> rules.Fact:
-        return rules.Fact(self.kind, self.when, tuple(p.display_name for p in self.parties.all()), ref=self.pk)
+        return rules.Fact(self.kind, self.when, tuple(p.display_name for p in self.party_list), ref=self.pk)

@@ -3,6 +3,15 @@
 from django.db import models
 
 
+def label_of(choices: type[models.TextChoices], value):
+    """What the model's `get_FOO_display()` says: Django's rebuilds the choices dict on every call (~10 µs), and
+    the timeline asks about 150 times a page; an unknown value is shown as it is, as Django does."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class Category(models.TextChoices):
     ARMS_CONTROL = "arms_control", "Arms control"
     DISARMAMENT = "disarmament", "Disarmament"

@@ -205,9 +205,9 @@ def timeline_chart(treaties, on: dt.date, window: Window) -> Chart:
 def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]:
     """A treaty's row, and the first and last years it has anything in."""
     # As it stood on `on`: events after it were not yet known, nor the deadlines they set.
-    events = [e for e in treaty.events.all() if e.when.earliest <= on]
+    events = [e for e in treaty.record_events if e.when.earliest <= on]
     known = {e.pk for e in events}
-    deadlines = [d for d in treaty.deadlines.all()
+    deadlines = [d for d in treaty.record_deadlines
                  if (d.derived_from_id is None or d.derived_from_id in known) and d.superseded_by_id not in known]
     facts = [e.fact() for e in events]  # each event's date made once, not once per question asked of it
     record = {"bilateral": treaty.kind == "bilateral", "provisions": treaty.provisions,
@@ -229,7 +229,7 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
     for event, fact in zip(events, facts, strict=True):
         symbol = MARKS.get(fact.kind)
         if symbol and window.shows(fact.when.earliest):
-            row.marks.append(_mark(window, symbol, event.get_kind_display(), fact.when, list(event.parties.all())))
+            row.marks.append(_mark(window, symbol, event.get_kind_display(), fact.when, event.party_list))
     lapse = life[-1] if life and life[-1].status.is_lapsed else None
     if lapse and lapse.start not in ending_days and window.shows(lapse.start):
         # Ended by a deadline passing (a term running out) rather than by a recorded event.
@@ -237,7 +237,7 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
     for deadline in to_come:
         if window.shows(deadline.when.earliest):
             row.marks.append(_mark(window, "deadline", f"{deadline.get_kind_display()} (deadline to come)",
-                                   deadline.when, list(deadline.parties.all())))
+                                   deadline.when, deadline.party_list))
     later = [d for d in to_come if d.when.earliest >= window.end]
     if later:
         first = later[0]

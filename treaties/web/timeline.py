@@ -34,11 +34,11 @@ def treaty_timeline(events, deadlines, lifespan: list[Span], on: dt.date, moved=
     moved = moved or {}
     entries = [
         Entry("event", e.when, e.get_kind_display(), e.description, e.source_url,
-              _source(e), tuple(p.display_name for p in e.parties.all()), e.date_note, not e.when.has_happened(on))
+              _source(e), tuple(p.display_name for p in e.party_list), e.date_note, not e.when.has_happened(on))
         for e in events
     ] + [
         Entry("deadline", d.when, d.get_kind_display(), d.description, d.source_url,
-              _source(d), tuple(p.display_name for p in d.parties.all()), d.date_note, not d.when.has_happened(on),
+              _source(d), tuple(p.display_name for p in d.party_list), d.date_note, not d.when.has_happened(on),
               countdown="" if d.pk in moved else countdown(d.when, on), derived=d.is_derived,
               moved=moved.get(d.pk, ""))
         for d in deadlines

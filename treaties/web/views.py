@@ -57,12 +57,12 @@ def treaty_list(request):
 
 def treaty_detail(request, slug):
     on = request.as_of
-    treaty = get_object_or_404(Treaty.objects.with_record(), slug=slug)
+    treaty = get_object_or_404(Treaty.objects.with_record().prefetch_related("parties", "aliases"), slug=slug)
     status = treaty.status_on(on)
     # Shown as it stood on `on`: events and statements from after it were not yet known.
-    events = [e for e in treaty.events.all() if e.when.earliest <= on]
+    events = [e for e in treaty.record_events if e.when.earliest <= on]
     known = {event.pk: event for event in events}
-    deadlines = [d for d in treaty.deadlines.all() if d.derived_from_id is None or d.derived_from_id in known]
+    deadlines = [d for d in treaty.record_deadlines if d.derived_from_id is None or d.derived_from_id in known]
     # An expiry an extension replaced is shown as what was due until then, with what moved it.
     moved = {
         d.pk: _moved_by(known[d.superseded_by_id], deadlines)
