@@ -118,21 +118,3 @@ def test_a_treatys_record_reads_the_same_loaded_with_others_or_on_its_own(treaty
                       ("withdrawal_effective", ["us"])]
     assert alone.status_on(dt.date(2025, 1, 1)) == statuses["example"]
     assert [e.kind for e in loaded["other"].record_events] == ["entered_into_force"]
-
-
-def test_a_rows_date_reads_anew_after_its_date_fields_change(treaty):
-    # `when` is kept on the row once made; an edit in the admin (or a test) must still be seen at once.
-    row = event(treaty, date=dt.date(2020, 1, 1), precision="year")
-    assert row.when.latest == dt.date(2020, 12, 31)
-    row.date, row.precision = dt.date(2020, 3, 1), "month"
-    assert row.when.latest == dt.date(2020, 3, 31)
-    row.precision, row.date_until = "range", dt.date(2020, 6, 30)
-    assert row.when.latest == dt.date(2020, 6, 30)
-    assert row.when is row.when
-
-
-def test_a_treatys_link_follows_a_new_slug(treaty):
-    # The link is kept on the row once made; a slug changed in the admin must still be linked to at once.
-    assert treaty.get_absolute_url() == "/treaties/example/"
-    treaty.slug = "renamed"
-    assert treaty.get_absolute_url() == "/treaties/renamed/"

@@ -69,13 +69,7 @@ class Dated(models.Model):
 
     @property
     def when(self) -> PreciseDate:
-        # Made once per stored value, not on each of the hundreds of times a timeline page asks (and so its
-        # `latest` is worked out once); made again if the row's date fields change.
-        fields = (self.date, self.precision, self.date_until)
-        made = self.__dict__.get("_when")
-        if made is None or made[0] != fields:
-            made = self.__dict__["_when"] = (fields, PreciseDate(*fields))
-        return made[1]
+        return PreciseDate(self.date, self.precision, self.date_until)
 
     def clean(self):
         super().clean()
