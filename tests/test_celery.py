@@ -40,7 +40,7 @@ def test_a_worker_runs_the_session_cleanup_task(broker, tmp_path):
         client.send_task("treaties.tasks.clear_expired_sessions", queue=queue)
         deadline = time.monotonic() + 60
         while Session.objects.filter(session_key="old").exists() and time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.1)
         assert not Session.objects.filter(session_key="old").exists(), stop(worker)
         assert Session.objects.filter(session_key="live").exists()
     finally:
