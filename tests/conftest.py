@@ -33,6 +33,43 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """This process's own connections do not wait for the disk at each commit (migrations, flushes after
+    committing tests, data loads). Nothing here survives the test run, and a commit is seen by every other
+    connection the moment it returns either way; only a crash of the machine could lose it. Workers and servers
+    the tests start open their own connections with the usual settings."""
+    from django.db import connection
+
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    if connection.vendor == "postgresql":
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+    else:
+        options["init_command"] = f"{options.get('init_command', '')};PRAGMA synchronous=OFF"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete(django_db_setup):
+    """After each committing test pytest-django empties every table with Django's flush. On PostgreSQL that is
+    one TRUNCATE of every table, which makes new files for each table and index: 0.6 s for 45 tables holding a
+    few rows, against 0.03 s for a DELETE of each (the foreign keys checked once, at commit). Same empty tables."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    truncate = connection.ops.sql_flush
+
+    def sql_flush(style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return ["SET CONSTRAINTS ALL DEFERRED", *(f"DELETE FROM {connection.ops.quote_name(t)}" for t in tables)]
+
+    connection.ops.sql_flush = sql_flush
+    yield
+    del connection.ops.sql_flush
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: tests roll back, so two of them may reach the same record version

@@ -26,7 +26,7 @@ def test_a_worker_fetches_the_due_sources_the_beat_task_hands_out(tmp_path, refe
             client.send_task("feeds.tasks.fetch_due_feeds")
         deadline = time.monotonic() + 60
         while FeedSource.objects.filter(last_status="").exists() and time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.1)
     finally:
         output = stop(worker)
 

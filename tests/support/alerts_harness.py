@@ -159,7 +159,7 @@ class Worker:
 
     def scan(self):
         """What beat does every few minutes: ask a worker to scan."""
-        client = Celery(broker=self.broker["url"])
+        client = Celery(broker=self.broker["url"], set_as_current=False)
         client.conf.broker_transport_options = self.broker["options"]
         client.send_task("alerts.tasks.reminders_scan", queue=self.broker["queue"])
         client.close()

@@ -40,7 +40,8 @@ def stop(process) -> str:
 
 def filesystem_client(folder: Path) -> Celery:
     """A client of the embedded filesystem broker whose folders are under `folder`."""
-    client = Celery(broker="filesystem://")
+    # Not the current app: tasks the code under test sends later must go through the tracker's own app.
+    client = Celery(broker="filesystem://", set_as_current=False)
     client.conf.broker_transport_options = {
         "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
         "control_folder": str(folder / "control"),
