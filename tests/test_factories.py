@@ -1,8 +1,9 @@
 """The generated treaties that copy derived rows instead of deriving them hold what deriving would have given."""
 
 from tests.support.factories import DERIVED, make_treaties
+from treaties import status_counts
 from treaties.derived import deadlines_refresh
-from treaties.models import Deadline, DeadlineRevision, StatusInterval
+from treaties.models import Deadline, DeadlineRevision, StatusCountChange, StatusInterval
 
 
 def derived_rows(treaty):
@@ -27,3 +28,10 @@ def test_a_copied_treaty_is_unchanged_when_derived_again(db):
     assert not refresh.changed
     assert derived_rows(copy) == copied
     assert DeadlineRevision.objects.filter(deadline__treaty=copy).count() == len(copied[0])
+
+
+def test_the_copies_are_in_the_status_counts_as_if_derived(db):
+    make_treaties(DERIVED + 5)
+    kept = sorted(StatusCountChange.objects.exclude(change=0).values_list("period", "starts_on", "bucket", "change"))
+    status_counts.rebuild()
+    assert kept == sorted(StatusCountChange.objects.values_list("period", "starts_on", "bucket", "change"))

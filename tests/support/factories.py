@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from treaties import versions
+from treaties import status_counts, versions
 from treaties.calendars import content_digest
 from treaties.derived import deadlines_refresh
 from treaties.models import (
@@ -104,7 +104,10 @@ def _copy_derived(originals: list[Treaty], copies: list[Treaty]) -> None:
         for d in Deadline.objects.filter(pk__in=[d.pk for d in made]).select_related("treaty", "derived_from")
         .prefetch_related("parties"))
     originals_intervals = StatusInterval.objects.filter(treaty__in=originals)
-    StatusInterval.objects.bulk_create(copied(interval, treaty_id=copy_id)
-                                       for copy_id, original_id in original_of.items()
-                                       for interval in originals_intervals if interval.treaty_id == original_id)
+    intervals = StatusInterval.objects.bulk_create(copied(interval, treaty_id=copy_id)
+                                                   for copy_id, original_id in original_of.items()
+                                                   for interval in originals_intervals
+                                                   if interval.treaty_id == original_id)
+    # Counted as `treaties.derived` counts the intervals it stores.
+    status_counts.record(status_counts.changes((i.starts_on, i.ends_on, i.code, i.suspended) for i in intervals))
     versions.bump()  # bulk_create sends no signals
