@@ -23,6 +23,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from .models import Deadline, Dispute, Party, Position, RecordVersion, Statement, Treaty, TreatyAlias, TreatyEvent
+from .shared_cache import redis_of
 
 RECORD_MODELS = (Party, Treaty, TreatyAlias, TreatyEvent, Deadline, Statement, Dispute, Position)
 RECORD_LINKS = (Treaty.parties.through, TreatyEvent.parties.through, Deadline.parties.through,
@@ -92,19 +93,10 @@ HIGH_WATER_SECONDS = 24 * 60 * 60
 # The moment is kept in whole microseconds: a float would not always give back the same moment, and ETags hold it.
 EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 logger = logging.getLogger(__name__)
-_stores: dict[str, redis.Redis] = {}
-
-
 def _published_store() -> redis.Redis | None:
     """The page cache's Redis, if that is where pages are cached; otherwise (the embedded per-process cache) the
     database is the only place every process can see."""
-    conf = settings.CACHES["pages"]
-    location = conf.get("LOCATION")
-    if conf["BACKEND"] != "django.core.cache.backends.redis.RedisCache" or not isinstance(location, str):
-        return None
-    if location not in _stores:
-        _stores[location] = redis.Redis.from_url(location, socket_timeout=2, socket_connect_timeout=2)
-    return _stores[location]
+    return redis_of("pages")
 
 
 def _published_key() -> str:

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from tests.support.factories import make_treaties
+from tests.support.services import require_redis
 
 
 def test_a_treaty_has_stable_fields_dates_with_precision_and_its_status_on_a_day(reference_data, api):
@@ -73,6 +74,27 @@ def test_a_client_over_its_rate_is_told_when_to_come_back(reference_data, api, s
     response = api("/api/v1/parties/", status=429)
     assert int(response["Retry-After"]) > 0
     cache.clear()
+
+
+@pytest.mark.services
+def test_the_rate_limit_counts_in_a_shared_redis_and_lets_the_window_expire(reference_data, api, settings):
+    import redis
+    from django.core.cache import cache
+
+    url = require_redis()
+    settings.CACHES = {**settings.CACHES, "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "rate-test"}}
+    settings.API_RATE_LIMIT = "3/minute"
+    cache.clear()
+    try:
+        for _ in range(3):
+            api("/api/v1/parties/")
+        assert int(api("/api/v1/parties/", status=429)["Retry-After"]) > 0
+        store = redis.Redis.from_url(url)
+        [counter] = store.keys("rate-test:*")
+        assert int(store.get(counter)) >= 4 and 0 < store.ttl(counter) <= 61  # a refused one may count twice
+    finally:
+        cache.clear()
 
 
 def test_the_schema_generates_without_warnings():

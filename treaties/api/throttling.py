@@ -1,8 +1,10 @@
 import time
 
 from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS
 from rest_framework.throttling import AnonRateThrottle
 
+from ..shared_cache import redis_of
 from ..web.client_ip import client_ip
 
 
@@ -34,11 +36,19 @@ class ClientRateThrottle(AnonRateThrottle):
         window = int(time.time()) // self.duration
         self.window_ends = (window + 1) * self.duration
         key = f"{self.get_cache_key(request, view)}:{window}"
+        return self._counted(key) <= self.num_requests
+
+    def _counted(self, key: str) -> int:
+        if (store := redis_of(DEFAULT_CACHE_ALIAS)) is not None:
+            # One round trip, on every request of a cached API answer: Django's incr asks whether the key exists
+            # first, and the window's first request needs another step to add it. The expiry only bounds how
+            # long a past window's counter takes up room; it is never read again.
+            key = self.cache.make_and_validate_key(key)
+            return store.pipeline(transaction=False).incr(key).expire(key, self.duration + 1).execute()[0]
         try:
-            count = self.cache.incr(key)
+            return self.cache.incr(key)
         except ValueError:  # the window's first request (unless another process opened it a moment ago)
-            count = 1 if self.cache.add(key, 1, self.duration + 1) else self._incr_or_first(key)
-        return count <= self.num_requests
+            return 1 if self.cache.add(key, 1, self.duration + 1) else self._incr_or_first(key)
 
     def _incr_or_first(self, key: str) -> int:
         try:
