@@ -1,14 +1,13 @@
 """A treaty's life as spans of time: signed, in force, suspended, and how it ended.
 
-Pure. It asks `treaties.status` for the status at each date where something
-happened, so the timeline picture and the status label can never disagree.
+Pure. It reads the statuses `treaties.status` gave for each day, as stored, so the timeline picture and the
+status label can never disagree.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from .rules import Fact, Provisions, derive_deadlines
-from .status import Status, StatusCode, status_on
+from .status import Status, StatusCode
 
 
 @dataclass(frozen=True)
@@ -23,26 +22,23 @@ class Span:
         return "suspended" if self.status.is_suspended else str(self.status.code)
 
 
-def spans(
-    *, bilateral: bool, provisions: Provisions, events: list[Fact], deadlines: list[Fact], on: dt.date
-) -> list[Span]:
-    """Consecutive spans of unchanged status up to `on`, from the first recorded event."""
-    known = [e for e in events if e.when.has_happened(on)]
-    derived = [Fact(d.kind, d.when, d.parties) for d in derive_deadlines(provisions, known)]
-    change_days = sorted(
-        {f.when.latest for f in known + deadlines + derived if f.when.has_happened(on)}
-    )
+def spans(changes: list[tuple[dt.date, Status]], on: dt.date) -> list[Span]:
+    """Consecutive spans of unchanged status up to `on`, from the first day the treaty was signed.
+
+    `changes` are the days its status may change with the status from each, in date order: its stored status
+    intervals (`selectors.with_life`), which `treaties.derived` cuts finer (where only the next deadline or a
+    qualifier's date moves), so spans join those. Status on a day depends only on what had happened by then,
+    so the intervals of the whole record, cut at `on`, are the life as it stood on `on`."""
     result: list[Span] = []
-    previous: Status | None = None
-    for day in change_days:
-        current = status_on(bilateral=bilateral, provisions=provisions, events=events, deadlines=deadlines, on=day)
+    for day, current in changes:
+        if day > on:
+            break
         if current.code == StatusCode.NOT_SIGNED:
             continue  # negotiations and adoption come before the treaty's life starts
-        if previous is None or _differs(previous, current):
+        if not result or _differs(result[-1].status, current):
             if result:
                 result[-1] = Span(result[-1].start, day, result[-1].status)
             result.append(Span(day, on, current, open_ended=True))
-            previous = current
         if current.is_lapsed:
             break
     if result and result[-1].status.is_lapsed:

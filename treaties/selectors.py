@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, FilteredRelation, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 
 from . import search, status_counts
@@ -19,6 +19,7 @@ from .models import (
     TreatyAlias,
     TreatyEvent,
 )
+from .periods import Span, spans
 from .precision import Precision
 from .status import LAPSED, Status, StatusCode, bucket_of
 
@@ -86,6 +87,22 @@ def statuses_on(on: dt.date, treaty_ids) -> dict[int, Status]:
     """Status of the given treaties on `on`, from their stored intervals."""
     return {pk: Status.from_dict(detail) for pk, detail in
             StatusInterval.objects.filter(on_day(on), treaty_id__in=treaty_ids).values_list("treaty_id", "detail")}
+
+
+_LIFE = "stored_intervals"
+
+
+def with_life(treaties: QuerySet) -> QuerySet:
+    """Treaties with their stored status intervals in date order, for `life`: one query for any number."""
+    intervals = StatusInterval.objects.order_by("starts_on").only("treaty_id", "starts_on", "detail")
+    return treaties.prefetch_related(Prefetch("status_intervals", queryset=intervals, to_attr=_LIFE))
+
+
+def life(treaty: Treaty, on: dt.date) -> tuple[list[Span], Status]:
+    """A treaty's spans of unchanged status up to `on`, and its status on `on`, from what `with_life` loaded."""
+    changes = [(interval.starts_on, Status.from_dict(interval.detail))
+               for interval in getattr(treaty, _LIFE) if interval.starts_on <= on]
+    return spans(changes, on), changes[-1][1]
 
 
 def status_counts_and_lapsed(on: dt.date, lapsed_limit: int = 10) -> tuple[Counter, list[tuple[Treaty, Status]]]:

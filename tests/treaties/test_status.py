@@ -160,6 +160,47 @@ def test_the_stored_intervals_give_the_live_status_on_every_day_a_status_changes
         assert statuses_on(day, ids) == live_statuses_on(day, ids), day
 
 
+@pytest.mark.parametrize("day", ["2026-11-27", "2021-02-04", "2011-02-05", "1990-06-30", "2199-12-31"])
+def test_a_treatys_life_read_from_its_stored_intervals_is_the_live_rules_day_by_day(reference_data, day):
+    """The spans the timeline draws: each starts where the live status (code and who suspended) changes, holds
+    unchanged on every day that status could change within it, and runs on to `day`; the life starts with the
+    first status past "not signed" and stops at a lapse."""
+    from treaties.derived import treaty_facts
+    from treaties.selectors import life, with_life
+    from treaties.status import status_change_days
+
+    day = on(day)
+    treaties = {t.pk: t for t in with_life(Treaty.objects.all())}
+    drawn = 0
+    for pk, facts in treaty_facts().items():
+        def live(d, facts=facts):
+            return status_on(bilateral=facts.bilateral, provisions=facts.provisions, events=facts.events,
+                             deadlines=facts.editor_deadlines, on=d)
+
+        def shape(status):
+            return status.code, status.suspended_by
+
+        spans, status = life(treaties[pk], day)
+        assert status == live(day)
+        changes = sorted(d for d in status_change_days(provisions=facts.provisions, events=facts.events,
+                                                       deadlines=facts.editor_deadlines) if d <= day)
+        signed = [d for d in changes if live(d).code != StatusCode.NOT_SIGNED]
+        assert [s.start for s in spans[:1]] == signed[:1], treaties[pk].slug
+        for index, span in enumerate(spans):
+            following = spans[index + 1] if index + 1 < len(spans) else None
+            assert span.status == live(span.start)
+            assert span.start == dt.date.min or shape(live(span.start - dt.timedelta(days=1))) != shape(span.status)
+            if span.status.is_lapsed:
+                assert following is None and span.end == span.start
+                continue
+            assert span.end == (following.start if following else day)
+            assert span.open_ended == (following is None)
+            inside = [d for d in changes if span.start <= d < span.end]
+            assert all(shape(live(d)) == shape(span.status) for d in inside), (treaties[pk].slug, span)
+        drawn += len(spans)
+    assert drawn > 20
+
+
 def test_a_treaty_expires_at_midnight_with_no_refresh(reference_data, client):
     import time_machine
 

@@ -8,9 +8,8 @@ and text keep their size in pixels; vertical positions are pixels.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..periods import spans
 from ..precision import PreciseDate
-from ..status import status_on
+from ..selectors import life
 
 # The first and last years a window may show: the as-of field's own bounds.
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2199
@@ -210,13 +209,11 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
     deadlines = [d for d in treaty.record_deadlines
                  if (d.derived_from_id is None or d.derived_from_id in known) and d.superseded_by_id not in known]
     facts = [e.fact() for e in events]  # each event's date made once, not once per question asked of it
-    record = {"bilateral": treaty.kind == "bilateral", "provisions": treaty.provisions,
-              "events": facts, "deadlines": [d.fact() for d in deadlines if not d.is_derived]}
-    life = spans(**record, on=on)
+    spans, status = life(treaty, on)
     to_come = [d for d in deadlines if not d.when.has_happened(on)]
-    row = Row(treaty, y, summary=_summary(life, status_on(**record, on=on)))
+    row = Row(treaty, y, summary=_summary(spans, status))
 
-    for span in life:
+    for span in spans:
         if span.status.is_lapsed:
             continue
         start, end = window.clamp(span.start), window.clamp(span.end)
@@ -230,7 +227,7 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
         symbol = MARKS.get(fact.kind)
         if symbol and window.shows(fact.when.earliest):
             row.marks.append(_mark(window, symbol, event.get_kind_display(), fact.when, event.party_list))
-    lapse = life[-1] if life and life[-1].status.is_lapsed else None
+    lapse = spans[-1] if spans and spans[-1].status.is_lapsed else None
     if lapse and lapse.start not in ending_days and window.shows(lapse.start):
         # Ended by a deadline passing (a term running out) rather than by a recorded event.
         row.marks.append(_mark(window, "ended", _sentence(lapse.status.label), PreciseDate(lapse.start), ()))
@@ -252,7 +249,7 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
         elif mark.who:
             labelled = mark
     if not row.bars and not row.marks:
-        row.note = _note(life, window)
+        row.note = _note(spans, window)
 
     years = [e.when.earliest.year for e in events[:1]] + [d.when.latest.year for d in to_come] + [on.year]
     return row, min(years), max(years)
@@ -266,9 +263,9 @@ def _mark(window: Window, symbol: str, what: str, when: PreciseDate, parties) ->
     return Mark(window.x(when.earliest), symbol, f"{what}{by}: {when}", when, what, names, until, who)
 
 
-def _summary(life, status) -> str:
+def _summary(spans, status) -> str:
     """The treaty's life in words, for its link's name: spans, then the parties that left a treaty that went on."""
-    parts = [_phrase(span) for span in life] + [f"{q.party} withdrew on {q.since}" for q in status.withdrawals]
+    parts = [_phrase(span) for span in spans] + [f"{q.party} withdrew on {q.since}" for q in status.withdrawals]
     return "; ".join(parts) or "no recorded events"
 
 
@@ -280,10 +277,10 @@ def _phrase(span) -> str:
     return f"{span.status.label} from {span.start:%-d %b %Y}{until}"
 
 
-def _note(life, window: Window) -> str:
-    if not life:
+def _note(spans, window: Window) -> str:
+    if not spans:
         return "No recorded events yet."
-    first, last = life[0], life[-1]
+    first, last = spans[0], spans[-1]
     if first.start >= window.end:
         return f"{_sentence(first.status.label)} from {first.start:%-d %b %Y}, after these years →"
     if last.status.is_lapsed:

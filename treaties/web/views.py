@@ -8,7 +8,7 @@ from .. import search, selectors
 from ..coverage import record_coverage
 from ..models import Category, Deadline, EventKind, Party, Statement, Treaty, TreatyEvent
 from ..pagination import BoundedPaginator
-from ..periods import spans, suspended_spans
+from ..periods import suspended_spans
 from ..prospects import nothing_to_come
 from ..provisions import provisions_in_words
 from ..sources import citations
@@ -57,8 +57,9 @@ def treaty_list(request):
 
 def treaty_detail(request, slug):
     on = request.as_of
-    treaty = get_object_or_404(Treaty.objects.with_record().prefetch_related("parties", "aliases"), slug=slug)
-    status = treaty.status_on(on)
+    treaty = get_object_or_404(
+        selectors.with_life(Treaty.objects.with_record().prefetch_related("parties", "aliases")), slug=slug)
+    lifespan, status = selectors.life(treaty, on)
     # Shown as it stood on `on`: events and statements from after it were not yet known.
     events = [e for e in treaty.record_events if e.when.earliest <= on]
     known = {event.pk: event for event in events}
@@ -68,10 +69,6 @@ def treaty_detail(request, slug):
         d.pk: _moved_by(known[d.superseded_by_id], deadlines)
         for d in deadlines if d.superseded_by_id in known
     }
-    lifespan = spans(
-        bilateral=treaty.kind == "bilateral", provisions=treaty.provisions, events=[e.fact() for e in events],
-        deadlines=[d.fact() for d in deadlines if not d.is_derived], on=on,
-    )
     upcoming = [d for d in deadlines if not d.when.is_past(on) and d.pk not in moved]
     return render(request, "treaties/treaty_detail.html", {
         "treaty": treaty,
@@ -155,7 +152,7 @@ def timeline(request):
     if category:
         treaties = treaties.filter(category=category)
     # A chart stays readable up to a few dozen rows; more go on further pages.
-    page = Paginator(treaties.with_record(), TIMELINE_ROWS).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_life(treaties.with_record()), TIMELINE_ROWS).get_page(request.GET.get("page"))
     return render(request, "treaties/timeline.html", {
         "chart": timeline_chart(list(page.object_list), on, Window.from_query(request.GET, on)),
         "categories": Category.choices,
