@@ -6,19 +6,17 @@ thousands of treaties filter, count and sort by status and next deadline in SQL.
 (`record_changed`, which every writer calls). Time passing needs no refresh: the intervals cover every day."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Q
 
 from . import deadline_revisions, status_counts, versions
-from .models import Deadline, DeadlineRule, EventKind, StatusInterval, Treaty, TreatyEvent, TreatyKind
+from .models import OPEN_END, Deadline, DeadlineRule, EventKind, StatusInterval, Treaty, TreatyEvent, TreatyKind
 from .precision import PreciseDate
 from .rules import Fact, Provisions, derive_deadlines
 from .status import Status, status_change_days, status_on
-
-OPEN_END = dt.date.max
 
 
 @dataclass
@@ -103,6 +101,7 @@ def record_changed(*, treaty_ids=(), party_ids=()) -> int:
     their status again, in the writer's transaction. A party's change concerns every treaty that names it,
     because statuses name parties. Returns how many treaties' derived deadlines changed."""
     ids = set(treaty_ids) | (treaties_naming(party_ids) if party_ids else set())
+    _lock(ids)
     changed = sum(_derive_deadlines(treaty).changed for treaty in Treaty.objects.filter(pk__in=ids))
     intervals_refresh(treaty_ids=ids)  # all at once: a fixed number of queries per 2,000 treaties
     return changed
@@ -222,18 +221,21 @@ def intervals_refresh(*, treaty_ids=None, batch: int = 2000) -> int:
         chunk = ids[start:start + batch]
         rows = [row for pk, facts in treaty_facts(chunk).items() for row in status_intervals(pk, facts)]
         with transaction.atomic():
-            intervals_delete(chunk)
+            _lock(chunk)
+            counted = intervals_delete(chunk)
             StatusInterval.objects.bulk_create(rows, batch_size=1000)
-            status_counts.record(status_counts.changes(
-                (row.starts_on, row.ends_on, row.code, row.suspended) for row in rows))
+            # Taken back and added in one go: an edit that moves no status writes no count, and each writer takes
+            # the count rows' locks in one order (two in two goes could each hold what the other waits for).
+            counted.update(status_counts.changes((row.starts_on, row.ends_on, row.code, row.suspended) for row in rows))
+            status_counts.record(counted)
             versions.bump()  # bulk_create sends no signals
         written += len(rows)
     return written
 
 
-def intervals_delete(treaty_ids) -> None:
-    """Delete these treaties' stored intervals and take them out of the status counts, reading back the rows
-    the database deleted (a concurrent writer may have replaced the ones this transaction saw before)."""
+def intervals_delete(treaty_ids) -> Counter:
+    """Delete these treaties' stored intervals; what that does to the status counts, for `status_counts.record`,
+    from the rows the database deleted (one statement reads and deletes them: nothing is counted out that stays)."""
     ids, deleted = list(treaty_ids), []
     table = connection.ops.quote_name(StatusInterval._meta.db_table)
     with connection.cursor() as cursor:
@@ -242,14 +244,24 @@ def intervals_delete(treaty_ids) -> None:
             cursor.execute(f"DELETE FROM {table} WHERE treaty_id IN ({', '.join(['%s'] * len(chunk))}) "
                            "RETURNING starts_on, ends_on, code, suspended", chunk)
             deleted += cursor.fetchall()
-    status_counts.record(status_counts.changes(
-        ((_date(starts), _date(ends), code, bool(suspended)) for starts, ends, code, suspended in deleted), sign=-1))
+    return status_counts.changes(
+        ((_date(starts), _date(ends), code, bool(suspended)) for starts, ends, code, suspended in deleted), sign=-1)
 
 
 def treaty_deleting(sender, instance: Treaty, **kwargs) -> None:
     """`pre_delete` of a treaty: its intervals go first, through `intervals_delete`, so that the counts lose them
-    (the cascade that follows finds none left)."""
-    intervals_delete([instance.pk])
+    (the cascade that follows finds none left). A signal rather than a step in each deleting view: the admin's
+    bulk action, its delete page and a shell all delete through Django's collector, and all must be counted."""
+    _lock([instance.pk])
+    status_counts.record(intervals_delete([instance.pk]))
+
+
+def _lock(treaty_ids) -> None:
+    """Lock the treaties' rows (in one order: no deadlock between two writers) until the transaction ends, so that
+    writers of one treaty's derived rows take turns. Without it a treaty deleted while an editor's save stores its
+    intervals loses only the rows it saw from the counts, and the cascade deletes the new ones uncounted; two saves
+    at once both insert the same intervals. SQLite has one writer at a time already and ignores the lock."""
+    list(Treaty.objects.select_for_update().filter(pk__in=list(treaty_ids)).order_by("pk").values_list("pk"))
 
 
 def _date(value) -> dt.date:

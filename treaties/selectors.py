@@ -215,9 +215,8 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
 def treaties_counted(filters: TreatyFilters, on: dt.date) -> int | None:
     """How many treaties `treaty_search` finds, from the kept status counts, when at most a status group narrows
     it (every treaty has one interval on any day, so each is in exactly one group); None when it must count."""
-    if filters.q or filters.category or filters.kind or filters.party or filters.due_within is not None:
-        return None
-    if filters.status and filters.status not in BUCKETS:
+    # Whatever else narrows the list (a filter added later too) must be counted.
+    if filters != TreatyFilters(status=filters.status, sort=filters.sort) or filters.status not in {"", *BUCKETS}:
         return None
     counts = status_counts.counts_on(on)
     return counts[filters.status] if filters.status else sum(counts.values())

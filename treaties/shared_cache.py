@@ -4,15 +4,18 @@ per-process default): callers fall back to the cache API, or to the database."""
 
 import redis
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 _clients: dict[str, redis.Redis] = {}
 
 
 def redis_of(alias: str) -> redis.Redis | None:
-    conf = settings.CACHES[alias]
-    location = conf.get("LOCATION")
-    if conf["BACKEND"] != "django.core.cache.backends.redis.RedisCache" or not isinstance(location, str):
+    """The client Django's cache itself writes with (its first server, its database and OPTIONS: TLS, timeouts),
+    made once per process: building a client costs more than the round trip it is for."""
+    location = settings.CACHES[alias].get("LOCATION")
+    if not isinstance(cache := caches[alias], RedisCache):
         return None
     if location not in _clients:
-        _clients[location] = redis.Redis.from_url(location, socket_timeout=2, socket_connect_timeout=2)
+        _clients[location] = cache._cache.get_client(write=True)  # Django has no public name for it
     return _clients[location]

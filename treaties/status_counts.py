@@ -7,23 +7,21 @@ years before it and of its own year's days up to it: a few hundred rows, whateve
 
 The changes are written in the same transaction as the intervals they count (`treaties.derived`), and taken
 back, from the rows actually deleted, when intervals are replaced or a treaty is deleted; `rebuild` counts
-again from every stored interval, and the tests hold the kept counts to it.
+again from every stored interval, on every `migrate`, and the tests hold the kept counts to it.
 """
 
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 
-from .models import StatusCountChange, StatusInterval
+from .models import OPEN_END, StatusCountChange, StatusInterval
 from .status import bucket_of
 
 DAY, YEAR = StatusCountChange.DAY, StatusCountChange.YEAR
 _BATCH = 200  # rows a statement, four parameters each: under SQLite's 999
-# An interval that runs on for ever "ends" on the last date there is: no day after it is ever asked about.
-_NEVER = dt.date.max
 
 
 def changes(intervals: Iterable[tuple[dt.date, dt.date, str, bool]], sign: int = 1) -> Counter:
@@ -33,14 +31,15 @@ def changes(intervals: Iterable[tuple[dt.date, dt.date, str, bool]], sign: int =
     for starts_on, ends_on, code, suspended in intervals:
         bucket = bucket_of(code, suspended)
         for day, step in ((starts_on, sign), (ends_on, -sign)):
-            if day != _NEVER:
+            if day != OPEN_END:  # no day after it is ever asked about
                 counted[(DAY, day, bucket)] += step
                 counted[(YEAR, day.replace(month=1, day=1), bucket)] += step
     return counted
 
 
 def record(counted: Counter) -> None:
-    """Add these changes to the stored ones, in one order for every writer (no deadlock between two)."""
+    """Add these changes to the stored ones, in one order for every writer: two writers each call it once in
+    a transaction, so neither can hold a row the other waits for while waiting for one the other holds."""
     rows = sorted((key, change) for key, change in counted.items() if change)
     opts, ops = StatusCountChange._meta, connection.ops
     table = ops.quote_name(opts.db_table)
@@ -65,9 +64,19 @@ def counts_on(on: dt.date) -> Counter:
     return Counter({bucket: total for bucket, total in summed if total})
 
 
+@transaction.atomic
 def rebuild() -> None:
-    """Count again from every stored interval: for intervals written other than through `treaties.derived`
-    (the benchmarks' copies), and the measure the kept counts are tested against."""
+    """Count again from every stored interval, in one transaction: after `migrate` (so that counts a crash or a
+    bug left wrong do not outlive the next deploy), for intervals written other than through `treaties.derived`
+    (the benchmarks' copies), and as the measure the kept counts are tested against.
+
+    On PostgreSQL the counts are locked against writers first: one that has already added its changes is waited
+    for and its intervals are read; one that adds them later adds them to these counts, which then hold the rows
+    it replaced and not its own, exactly as they would have."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(StatusCountChange._meta.db_table)} "
+                           "IN SHARE ROW EXCLUSIVE MODE")
     StatusCountChange.objects.all().delete()
     record(changes(StatusInterval.objects.values_list("starts_on", "ends_on", "code", "suspended")
                    .iterator(chunk_size=10_000)))

@@ -4,6 +4,7 @@ import pytest
 
 from tests.support.factories import make_treaties
 from tests.support.services import require_redis
+from treaties.shared_cache import redis_of
 
 
 def test_a_treaty_has_stable_fields_dates_with_precision_and_its_status_on_a_day(reference_data, api):
@@ -88,6 +89,7 @@ def test_the_rate_limit_counts_in_a_shared_redis_and_lets_the_window_expire(refe
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}}
     settings.API_RATE_LIMIT = "3/minute"
     store = redis.Redis.from_url(url)
+    assert redis_of("default") is not None  # counted in one round trip, not through Django's incr and add
     try:
         for _ in range(3):
             api("/api/v1/parties/")

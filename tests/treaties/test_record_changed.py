@@ -2,16 +2,20 @@
 and the kept status counts equal to counting the live statuses."""
 
 import datetime as dt
+import threading
+import time
 from collections import Counter
 
+import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from feeds.models import DeadlineSuggestion
 from feeds.review import deadline_suggestion_accept
 from treaties import status_counts
-from treaties.derived import live_statuses_on
-from treaties.models import Party, Statement, StatusCountChange, Treaty
+from treaties.derived import live_statuses_on, record_changed
+from treaties.models import Party, Statement, StatusCountChange, Treaty, TreatyEvent
 from treaties.selectors import status_counts_and_lapsed, statuses_on
 from treaties.status import bucket_of
 from treaties.transfer.imports import data_import
@@ -113,3 +117,63 @@ def test_the_dashboards_latest_lapses_on_any_day_are_the_live_ones(reference_dat
         expected = sorted((pk for pk, status in live.items() if status.is_lapsed),
                           key=lambda pk: (-live[pk].since.value.toordinal(), short[pk]))[:10]
         assert [treaty.slug for treaty, _ in status_counts_and_lapsed(day)[1]] == [slugs[pk] for pk in expected], day
+
+
+def recounted_equals_kept() -> None:
+    kept = sorted(StatusCountChange.objects.exclude(change=0).values_list("period", "starts_on", "bucket", "change"))
+    status_counts.rebuild()
+    assert kept == sorted(StatusCountChange.objects.exclude(change=0)
+                          .values_list("period", "starts_on", "bucket", "change"))
+
+
+def in_turn(first, second) -> None:
+    """`first` in a transaction held open until `second`, in another connection, has had time to start."""
+    started = threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                first()
+                started.set()
+                time.sleep(0.5)  # `second` runs meanwhile, and meets this transaction's locks
+        finally:
+            connection.close()
+
+    def then():
+        started.wait(10)
+        try:
+            second()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold), threading.Thread(target=then)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second", ["delete", "save"])
+def test_a_treaty_saved_by_one_editor_while_another_deletes_or_saves_it_is_counted_once(second):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time in: nothing can interleave")
+    treaty = Treaty.objects.create(name="Test Treaty", short_name="Test", slug="test", category="arms_control",
+                                   kind="bilateral", term_years=10)
+    TreatyEvent.objects.create(treaty=treaty, kind="entered_into_force", date=dt.date(2000, 1, 1))
+    record_changed(treaty_ids=[treaty.pk])
+    errors = []
+
+    def save():
+        try:
+            record_changed(treaty_ids=[treaty.pk])
+        except Exception as error:  # noqa: BLE001 - reported below, from the test's own thread
+            errors.append(error)
+
+    in_turn(save, {"delete": lambda: Treaty.objects.filter(pk=treaty.pk).delete(), "save": save}[second])
+
+    assert errors == []
+    assert Treaty.objects.filter(pk=treaty.pk).exists() == (second == "save")
+    for day in (dt.date(2005, 1, 1), dt.date(2015, 1, 1)):
+        assert status_counts.counts_on(day) == live_counts(day), day
+    recounted_equals_kept()

@@ -7,12 +7,12 @@ from .kinds import Category, DeadlineKind, DeadlineRule, EventKind, SourceKind, 
 from .parties import Party
 from .revisions import DeadlineRevision
 from .statements import Statement
-from .statuses import StatusCountChange, StatusInterval
+from .statuses import OPEN_END, StatusCountChange, StatusInterval
 from .treaty import Treaty, TreatyAlias, TreatyQuerySet
 from .version import RecordVersion
 
 __all__ = [
-    "Category", "Dated", "Deadline", "DeadlineKind", "DeadlineRevision", "DeadlineRule", "Dispute", "EventKind",
-    "Party", "Position", "RecordVersion", "SourceKind", "Statement", "StatusCountChange",
+    "OPEN_END", "Category", "Dated", "Deadline", "DeadlineKind", "DeadlineRevision", "DeadlineRule", "Dispute",
+    "EventKind", "Party", "Position", "RecordVersion", "SourceKind", "Statement", "StatusCountChange",
     "StatusInterval", "Treaty", "TreatyAlias", "TreatyEvent", "TreatyKind", "TreatyQuerySet", "Voice",
 ]

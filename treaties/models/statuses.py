@@ -1,10 +1,13 @@
+import datetime as dt
+
 from django.db import models
 
 from .. import status
 from .treaty import Treaty
 
-# `ends_on` of the interval that runs on for ever: a real date, so that a range lookup needs no OR IS NULL.
-OPEN_END = "9999-12-31"
+# `ends_on` of the interval that runs on for ever, and `next_deadline` where nothing falls due: the last date there
+# is, a real one, so that a range lookup or a walk up an index needs no OR IS NULL.
+OPEN_END = dt.date.max
 
 
 class StatusInterval(models.Model):
@@ -15,14 +18,14 @@ class StatusInterval(models.Model):
 
     treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="status_intervals")
     starts_on = models.DateField()
-    ends_on = models.DateField(default=OPEN_END)
+    ends_on = models.DateField(default=OPEN_END.isoformat())
     code = models.CharField(max_length=12, choices=status.StatusCode.choices)
     suspended = models.BooleanField(default=False)
     since = models.DateField(null=True, blank=True)  # the first day of the status's own date, for sorting
     detail = models.JSONField(default=dict)  # `Status.to_dict()`, with its qualifiers
     # The first day of what falls due next, or OPEN_END when nothing does: a real date, so that "nothing due"
     # sorts last and a walk up the index from a day needs no OR IS NULL.
-    next_deadline = models.DateField(default=OPEN_END)
+    next_deadline = models.DateField(default=OPEN_END.isoformat())
     entry_into_force = models.DateField(null=True, blank=True)
 
     class Meta:
