@@ -166,11 +166,12 @@ def test_a_treatys_life_read_from_its_stored_intervals_is_the_live_rules_day_by_
     unchanged on every day that status could change within it, and runs on to `day`; the life starts with the
     first status past "not signed" and stops at a lapse."""
     from treaties.derived import treaty_facts
-    from treaties.selectors import life, with_life
+    from treaties.selectors import lives
     from treaties.status import status_change_days
 
     day = on(day)
-    treaties = {t.pk: t for t in with_life(Treaty.objects.all())}
+    slugs = dict(Treaty.objects.values_list("pk", "slug"))
+    life = lives(slugs, day)
     drawn = 0
     for pk, facts in treaty_facts().items():
         def live(d, facts=facts):
@@ -180,12 +181,12 @@ def test_a_treatys_life_read_from_its_stored_intervals_is_the_live_rules_day_by_
         def shape(status):
             return status.code, status.suspended_by
 
-        spans, status = life(treaties[pk], day)
+        spans, status = life[pk]
         assert status == live(day)
         changes = sorted(d for d in status_change_days(provisions=facts.provisions, events=facts.events,
                                                        deadlines=facts.editor_deadlines) if d <= day)
         signed = [d for d in changes if live(d).code != StatusCode.NOT_SIGNED]
-        assert [s.start for s in spans[:1]] == signed[:1], treaties[pk].slug
+        assert [s.start for s in spans[:1]] == signed[:1], slugs[pk]
         for index, span in enumerate(spans):
             following = spans[index + 1] if index + 1 < len(spans) else None
             assert span.status == live(span.start)
@@ -196,7 +197,7 @@ def test_a_treatys_life_read_from_its_stored_intervals_is_the_live_rules_day_by_
             assert span.end == (following.start if following else day)
             assert span.open_ended == (following is None)
             inside = [d for d in changes if span.start <= d < span.end]
-            assert all(shape(live(d)) == shape(span.status) for d in inside), (treaties[pk].slug, span)
+            assert all(shape(live(d)) == shape(span.status) for d in inside), (slugs[pk], span)
         drawn += len(spans)
     assert drawn > 20
 

@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..precision import PreciseDate
-from ..selectors import life
 
 # The first and last years a window may show: the as-of field's own bounds.
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2199
@@ -184,10 +183,11 @@ class Chart:
         return links
 
 
-def timeline_chart(treaties, on: dt.date, window: Window) -> Chart:
+def timeline_chart(treaties, lives: dict, on: dt.date, window: Window) -> Chart:
+    """`lives`: each treaty's spans and status on `on` (`selectors.lives`)."""
     rows, firsts, lasts = [], [on.year], [on.year]
     for index, treaty in enumerate(treaties):
-        row, first, last = _row(treaty, on, window, y=index * ROW)
+        row, first, last = _row(treaty, *lives[treaty.pk], on, window, y=index * ROW)
         rows.append(row)
         firsts.append(first)
         lasts.append(last)
@@ -201,7 +201,7 @@ def timeline_chart(treaties, on: dt.date, window: Window) -> Chart:
     )
 
 
-def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]:
+def _row(treaty, spans, status, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]:
     """A treaty's row, and the first and last years it has anything in."""
     # As it stood on `on`: events after it were not yet known, nor the deadlines they set.
     events = [e for e in treaty.record_events if e.when.earliest <= on]
@@ -209,7 +209,6 @@ def _row(treaty, on: dt.date, window: Window, *, y: int) -> tuple[Row, int, int]
     deadlines = [d for d in treaty.record_deadlines
                  if (d.derived_from_id is None or d.derived_from_id in known) and d.superseded_by_id not in known]
     facts = [e.fact() for e in events]  # each event's date made once, not once per question asked of it
-    spans, status = life(treaty, on)
     to_come = [d for d in deadlines if not d.when.has_happened(on)]
     row = Row(treaty, y, summary=_summary(spans, status))
 
