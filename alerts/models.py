@@ -173,11 +173,17 @@ class ReminderDelivery(models.Model):
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=16, choices=DeliveryKind.choices)
     treaty = models.ForeignKey(Treaty, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    # No database constraint: the row outlives a deleted deadline, to say it was removed.
+    # No database constraint: the row outlives a deleted deadline, to say it was removed. No index of its own
+    # either: every read by deadline is of reminders, which `delivery_armed_idx` serves, and each index is written
+    # again for every one of the hundreds of thousands of rows a scan can insert.
     deadline = models.ForeignKey(
-        Deadline, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Deadline, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="+",
     )
-    statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Indexed where set only (`delivery_statement_idx`), for deleting a statement's alerts: reminders have none.
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
     lead_days = models.PositiveSmallIntegerField(default=0)
     armed_for = models.DateField(null=True, blank=True, help_text="The deadline's date when the row was made.")
     armed_precision = models.CharField(max_length=5, choices=Precision.choices, blank=True)
@@ -201,6 +207,7 @@ class ReminderDelivery(models.Model):
                 condition=Q(status__in=["pending", "sending"]),
             ),
             models.Index(fields=["deadline", "armed_for"], name="delivery_armed_idx", condition=Q(kind="reminder")),
+            models.Index(fields=["statement"], name="delivery_statement_idx", condition=Q(statement__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -18,20 +18,20 @@ class TreatiesConfig(AppConfig):
 
 
 def _store_derived_status(using, **kwargs) -> None:
-    """On every `migrate`, once every migration is applied (so that today's code reads today's schema): treaties
-    recorded before status intervals existed get theirs, and the status counts are counted again."""
+    """On every `migrate`, once every migration is applied (so that today's code reads today's schema): intervals
+    stored before the status counts existed are counted, and treaties recorded before status intervals existed
+    get theirs."""
     from django.db import connections
     from django.db.migrations.executor import MigrationExecutor
 
     from . import status_counts
     from .derived import intervals_refresh
-    from .models import Treaty
+    from .models import StatusCountChange, StatusInterval, Treaty
 
     executor = MigrationExecutor(connections[using])
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         return
+    if StatusInterval.objects.using(using).exists() and not StatusCountChange.objects.using(using).exists():
+        status_counts.rebuild()  # intervals stored before the counts existed (migration 0023)
     missing = Treaty.objects.using(using).filter(status_intervals__isnull=True).values_list("pk", flat=True)
     intervals_refresh(treaty_ids=list(missing))
-    # Intervals stored before the counts existed (migration 0023), or counts a crash left wrong: a few seconds
-    # at 100,000 treaties, once a deploy.
-    status_counts.rebuild()

@@ -26,7 +26,7 @@ def spans(changes: list[tuple[dt.date, Status]], on: dt.date) -> list[Span]:
     """Consecutive spans of unchanged status up to `on`, from the first day the treaty was signed.
 
     `changes` are the days its status may change with the status from each, in date order: its stored status
-    intervals (`selectors.with_life`), which `treaties.derived` cuts finer (where only the next deadline or a
+    intervals (`selectors.lives`), which `treaties.derived` cuts finer (where only the next deadline or a
     qualifier's date moves), so spans join those. Status on a day depends only on what had happened by then,
     so the intervals of the whole record, cut at `on`, are the life as it stood on `on`."""
     result: list[Span] = []

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from treaties.models import Treaty
+from treaties.selectors import lives
 from treaties.web.chart import PLOT_LEFT, PLOT_RIGHT, Window, timeline_chart
 
 ON = dt.date(2026, 11, 27)
@@ -30,7 +31,7 @@ def row_of(chart, slug):
 
 def chart_of(slugs, on=ON, window=None):
     treaties = list(Treaty.objects.filter(slug__in=slugs).with_record())
-    return timeline_chart(treaties, on, window or Window.default(on))
+    return timeline_chart(treaties, lives([t.pk for t in treaties], on), on, window or Window.default(on))
 
 
 # The years shown
