@@ -35,8 +35,12 @@ class ClientRateThrottle(AnonRateThrottle):
             return True
         window = int(time.time()) // self.duration
         self.window_ends = (window + 1) * self.duration
-        key = f"{self.get_cache_key(request, view)}:{window}"
-        return self._counted(key) <= self.num_requests
+        # Counted once a request: the page cache asks first (`tracker.page_cache`) and, refused, passes the
+        # request on to the API, whose own throttle then asks again and must give the same answer.
+        http_request = getattr(request, "_request", request)
+        if (count := getattr(http_request, "rate_limit_count", None)) is None:
+            count = http_request.rate_limit_count = self._counted(f"{self.get_cache_key(request, view)}:{window}")
+        return count <= self.num_requests
 
     def _counted(self, key: str) -> int:
         if (store := redis_of(DEFAULT_CACHE_ALIAS)) is not None:
