@@ -174,8 +174,9 @@ class ReminderDelivery(models.Model):
     kind = models.CharField(max_length=16, choices=DeliveryKind.choices)
     treaty = models.ForeignKey(Treaty, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     # No database constraint: the row outlives a deleted deadline, to say it was removed. No index of its own
-    # either: every read by deadline is of reminders, which `delivery_armed_idx` serves, and each index is written
-    # again for every one of the hundreds of thousands of rows a scan can insert.
+    # either: every read by deadline is of reminders, which `delivery_armed_idx` serves, or of a subscriber's
+    # change notices, which `delivery_one_change_notice` serves; and each index is written again for every one of
+    # the hundreds of thousands of rows a scan can insert.
     deadline = models.ForeignKey(
         Deadline, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
         related_name="+",

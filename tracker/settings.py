@@ -340,6 +340,11 @@ CACHES = {
     # with made-up query strings can only evict other pages. Production: a Redis database of its own.
     "pages": env.cache("PAGE_CACHE_URL", default=env.str("CACHE_URL", default="locmemcache://pages")),
 }
+# A stalled Redis fails a request after 2 s instead of holding a web process for ever (the URL may say otherwise).
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache.setdefault("OPTIONS", {}).setdefault("socket_timeout", 2)
+        _cache["OPTIONS"].setdefault("socket_connect_timeout", 2)
 # A stuck SMTP server must fail a send (and retry it later), not hang a worker for ever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 ALERTS_SCAN_EVERY = env.int("ALERTS_SCAN_EVERY", default=5 * 60)  # seconds between beat scans

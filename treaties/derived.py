@@ -36,6 +36,7 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
 
     Call it after any change to a treaty's events, deadlines or provisions.
     """
+    _take_turn()
     refresh = _derive_deadlines(treaty)
     intervals_refresh(treaty_ids=[treaty.pk])
     return refresh
@@ -100,8 +101,8 @@ def record_changed(*, treaty_ids=(), party_ids=()) -> int:
     data, feeds' accepted suggestions, a shell): re-derive the deadlines of the treaties concerned and store
     their status again, in the writer's transaction. A party's change concerns every treaty that names it,
     because statuses name parties. Returns how many treaties' derived deadlines changed."""
+    _take_turn()
     ids = set(treaty_ids) | (treaties_naming(party_ids) if party_ids else set())
-    _lock(ids)
     changed = sum(_derive_deadlines(treaty).changed for treaty in Treaty.objects.filter(pk__in=ids))
     intervals_refresh(treaty_ids=ids)  # all at once: a fixed number of queries per 2,000 treaties
     return changed
@@ -170,7 +171,9 @@ def treaty_facts(treaty_ids=None, *, on: dt.date | None = None) -> dict[int, Tre
 
 def _party_names(links, owner: str) -> dict[int, tuple[str, ...]]:
     names = defaultdict(tuple)
-    for owner_id, short, name in links.values_list(owner, "party__short_name", "party__name"):
+    # In the parties' own order, as the live rules read them through `party_list`: "suspended by A and B".
+    for owner_id, short, name in links.order_by("party__name", "party_id").values_list(
+            owner, "party__short_name", "party__name"):
         names[owner_id] += (short or name,)
     return names
 
@@ -219,16 +222,15 @@ def intervals_refresh(*, treaty_ids=None, batch: int = 2000) -> int:
     written = 0
     for start in range(0, len(ids), batch):
         chunk = ids[start:start + batch]
-        rows = [row for pk, facts in treaty_facts(chunk).items() for row in status_intervals(pk, facts)]
         with transaction.atomic():
-            _lock(chunk)
+            _take_turn()  # before reading: another writer's committed facts, not what came before them
+            rows = [row for pk, facts in treaty_facts(chunk).items() for row in status_intervals(pk, facts)]
             counted = intervals_delete(chunk)
             StatusInterval.objects.bulk_create(rows, batch_size=1000)
             # Taken back and added in one go: an edit that moves no status writes no count, and each writer takes
             # the count rows' locks in one order (two in two goes could each hold what the other waits for).
             counted.update(status_counts.changes((row.starts_on, row.ends_on, row.code, row.suspended) for row in rows))
             status_counts.record(counted)
-            versions.bump()  # bulk_create sends no signals
         written += len(rows)
     return written
 
@@ -252,16 +254,19 @@ def treaty_deleting(sender, instance: Treaty, **kwargs) -> None:
     """`pre_delete` of a treaty: its intervals go first, through `intervals_delete`, so that the counts lose them
     (the cascade that follows finds none left). A signal rather than a step in each deleting view: the admin's
     bulk action, its delete page and a shell all delete through Django's collector, and all must be counted."""
-    _lock([instance.pk])
+    _take_turn()
     status_counts.record(intervals_delete([instance.pk]))
 
 
-def _lock(treaty_ids) -> None:
-    """Lock the treaties' rows (in one order: no deadlock between two writers) until the transaction ends, so that
-    writers of one treaty's derived rows take turns. Without it a treaty deleted while an editor's save stores its
-    intervals loses only the rows it saw from the counts, and the cascade deletes the new ones uncounted; two saves
-    at once both insert the same intervals. SQLite has one writer at a time already and ignores the lock."""
-    list(Treaty.objects.select_for_update().filter(pk__in=list(treaty_ids)).order_by("pk").values_list("pk"))
+def _take_turn() -> None:
+    """Writers of derived rows take turns: each moves the record's version first (every change to the record moves
+    it in its transaction anyway, and bulk writes send no signals to move it), so its one row is held until
+    commit and the next writer waits, then reads what the first committed. Without a turn a treaty deleted while
+    an editor's save stored its intervals lost only the rows it saw from the counts, and the cascade deleted the
+    new ones uncounted; two saves at once both inserted the same intervals. (Locking the treaties' rows instead
+    deadlocked with a writer that had moved the version first, and held up every insert naming the treaty, the
+    reminder scan's included.) SQLite lets one writer in at a time already."""
+    versions.bump()
 
 
 def _date(value) -> dt.date:

@@ -7,15 +7,15 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
-_clients: dict[str, redis.Redis] = {}
+_clients: dict[tuple[str, str], redis.Redis] = {}
 
 
 def redis_of(alias: str) -> redis.Redis | None:
     """The client Django's cache itself writes with (its first server, its database and OPTIONS: TLS, timeouts),
-    made once per process: building a client costs more than the round trip it is for."""
-    location = settings.CACHES[alias].get("LOCATION")
+    made once per process and settings: building a client costs more than the round trip it is for."""
     if not isinstance(cache := caches[alias], RedisCache):
         return None
-    if location not in _clients:
-        _clients[location] = cache._cache.get_client(write=True)  # Django has no public name for it
-    return _clients[location]
+    key = (alias, repr(settings.CACHES[alias].get("LOCATION")))  # a list where several servers are named
+    if key not in _clients:
+        _clients[key] = cache._cache.get_client(write=True)  # Django has no public name for it
+    return _clients[key]

@@ -126,8 +126,9 @@ def recounted_equals_kept() -> None:
                           .values_list("period", "starts_on", "bucket", "change"))
 
 
-def in_turn(first, second) -> None:
-    """`first` in a transaction held open until `second`, in another connection, has had time to start."""
+def in_turn(first, second, then=lambda: None) -> None:
+    """`first` in a transaction held open until `second`, in another connection, has had time to start; `then`
+    at the end of that same transaction."""
     started = threading.Event()
 
     def hold():
@@ -136,17 +137,18 @@ def in_turn(first, second) -> None:
                 first()
                 started.set()
                 time.sleep(0.5)  # `second` runs meanwhile, and meets this transaction's locks
+                then()
         finally:
             connection.close()
 
-    def then():
+    def meanwhile():
         started.wait(10)
         try:
             second()
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=hold), threading.Thread(target=then)]
+    threads = [threading.Thread(target=hold), threading.Thread(target=meanwhile)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -154,7 +156,7 @@ def in_turn(first, second) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("second", ["delete", "save"])
+@pytest.mark.parametrize("second", ["delete", "save", "edit"])
 def test_a_treaty_saved_by_one_editor_while_another_deletes_or_saves_it_is_counted_once(second):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer at a time in: nothing can interleave")
@@ -170,10 +172,48 @@ def test_a_treaty_saved_by_one_editor_while_another_deletes_or_saves_it_is_count
         except Exception as error:  # noqa: BLE001 - reported below, from the test's own thread
             errors.append(error)
 
-    in_turn(save, {"delete": lambda: Treaty.objects.filter(pk=treaty.pk).delete(), "save": save}[second])
+    def edit():  # as the admin does: the treaty's row first, then what follows from it
+        treaty.name = "Test Treaty, renamed"
+        with transaction.atomic():
+            treaty.save()
+            save()
+
+    in_turn(save, {"delete": lambda: Treaty.objects.filter(pk=treaty.pk).delete(), "save": save, "edit": edit}[second])
 
     assert errors == []
-    assert Treaty.objects.filter(pk=treaty.pk).exists() == (second == "save")
+    assert Treaty.objects.filter(pk=treaty.pk).exists() == (second != "delete")
     for day in (dt.date(2005, 1, 1), dt.date(2015, 1, 1)):
         assert status_counts.counts_on(day) == live_counts(day), day
+    recounted_equals_kept()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_saving_an_event_while_another_saves_the_treaty_waits_rather_than_deadlocks():
+    """One saves an event (the record's version moves) and stores what follows while the other has written the
+    treaty's row and waits to move the version: neither may wait for the other."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time in: nothing can interleave")
+    treaty = Treaty.objects.create(name="Test Treaty", short_name="Test", slug="test", category="arms_control",
+                                   kind="bilateral", term_years=10)
+    errors = []
+
+    def reporting(work):
+        def run():
+            try:
+                work()
+            except Exception as error:  # noqa: BLE001 - reported below, from the test's own thread
+                errors.append(error)
+        return run
+
+    def edit():
+        treaty.name = "Test Treaty, renamed"
+        with transaction.atomic():
+            treaty.save()
+            record_changed(treaty_ids=[treaty.pk])
+
+    in_turn(lambda: TreatyEvent.objects.create(treaty=treaty, kind="entered_into_force", date=dt.date(2000, 1, 1)),
+            reporting(edit), then=reporting(lambda: record_changed(treaty_ids=[treaty.pk])))
+
+    assert errors == []
+    assert Treaty.objects.get(pk=treaty.pk).name == "Test Treaty, renamed"
     recounted_equals_kept()

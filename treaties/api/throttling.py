@@ -37,10 +37,11 @@ class ClientRateThrottle(AnonRateThrottle):
         self.window_ends = (window + 1) * self.duration
         # Counted once a request: the page cache asks first (`tracker.page_cache`) and, refused, passes the
         # request on to the API, whose own throttle then asks again and must give the same answer.
-        http_request = getattr(request, "_request", request)
-        if (count := getattr(http_request, "rate_limit_count", None)) is None:
-            count = http_request.rate_limit_count = self._counted(f"{self.get_cache_key(request, view)}:{window}")
-        return count <= self.num_requests
+        http_request, key = getattr(request, "_request", request), f"{self.get_cache_key(request, view)}:{window}"
+        counted = getattr(http_request, "rate_limit_counted", {})
+        if key not in counted:  # the same client, scope and window as the first asking
+            http_request.rate_limit_counted = {**counted, key: self._counted(key)}
+        return http_request.rate_limit_counted[key] <= self.num_requests
 
     def _counted(self, key: str) -> int:
         if (store := redis_of(DEFAULT_CACHE_ALIAS)) is not None:
