@@ -89,7 +89,7 @@ def statuses_on(on: dt.date, treaty_ids) -> dict[int, Status]:
             StatusInterval.objects.filter(on_day(on), treaty_id__in=treaty_ids).values_list("treaty_id", "detail")}
 
 
-def lives(treaty_ids, on: dt.date) -> dict[int, tuple[list[Span], Status]]:
+def lives(on: dt.date, treaty_ids) -> dict[int, tuple[list[Span], Status]]:
     """Each treaty's spans of unchanged status up to `on` and its status on `on`, from its stored intervals, in
     one query. Plain rows, not models, and each status read once however many intervals repeat it (they are
     cut where only the next deadline moves too): a page of 40 treaties reads a few hundred."""

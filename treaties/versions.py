@@ -93,6 +93,8 @@ HIGH_WATER_SECONDS = 24 * 60 * 60
 # The moment is kept in whole microseconds: a float would not always give back the same moment, and ETags hold it.
 EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 logger = logging.getLogger(__name__)
+
+
 def _published_store() -> redis.Redis | None:
     """The page cache's Redis, if that is where pages are cached; otherwise (the embedded per-process cache) the
     database is the only place every process can see."""

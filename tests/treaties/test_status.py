@@ -172,7 +172,7 @@ def test_a_treatys_life_read_from_its_stored_intervals_is_the_live_rules_day_by_
     day = on(day)
     treaties = Treaty.objects.with_record().in_bulk()
     slugs = {pk: treaty.slug for pk, treaty in treaties.items()}
-    life = lives(slugs, day)
+    life = lives(day, slugs)
     drawn = 0
     for pk, facts in treaty_facts().items():
         def live(d, facts=facts):

@@ -31,7 +31,7 @@ def row_of(chart, slug):
 
 def chart_of(slugs, on=ON, window=None):
     treaties = list(Treaty.objects.filter(slug__in=slugs).with_record())
-    return timeline_chart(treaties, lives([t.pk for t in treaties], on), on, window or Window.default(on))
+    return timeline_chart(treaties, lives(on, [t.pk for t in treaties]), on, window or Window.default(on))
 
 
 # The years shown

@@ -58,7 +58,7 @@ def treaty_list(request):
 def treaty_detail(request, slug):
     on = request.as_of
     treaty = get_object_or_404(Treaty.objects.with_record().prefetch_related("parties", "aliases"), slug=slug)
-    lifespan, status = selectors.lives([treaty.pk], on)[treaty.pk]
+    lifespan, status = selectors.lives(on, [treaty.pk])[treaty.pk]
     # Shown as it stood on `on`: events and statements from after it were not yet known.
     events = [e for e in treaty.record_events if e.when.earliest <= on]
     known = {event.pk: event for event in events}
@@ -153,7 +153,7 @@ def timeline(request):
     # A chart stays readable up to a few dozen rows; more go on further pages.
     page = Paginator(treaties.with_record(), TIMELINE_ROWS).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    lives = selectors.lives([t.pk for t in rows], on)
+    lives = selectors.lives(on, [t.pk for t in rows])
     return render(request, "treaties/timeline.html", {
         "chart": timeline_chart(rows, lives, on, Window.from_query(request.GET, on)),
         "categories": Category.choices,
