@@ -121,6 +121,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Fragments too hot for Django's templates (the timeline's rows), rendered by name with using="jinja2".
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "treaties.web.jinja.environment", "context_processors": ["treaties.web.asof.as_of"]},
+    },
 ]
 
 DATABASES = {

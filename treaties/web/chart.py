@@ -7,6 +7,7 @@ and text keep their size in pixels; vertical positions are pixels.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..precision import PreciseDate
 
@@ -141,6 +142,11 @@ class Row:
     bars: list[Bar] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     note: str = ""  # what the row says when nothing of the treaty's life falls in the window
+
+    @cached_property
+    def href(self) -> str:
+        """The treaty's page: the chart's row and the table both link to it."""
+        return self.treaty.get_absolute_url()
 
     @property
     def bar_y(self) -> int:

@@ -15,6 +15,7 @@ from ..sources import citations
 from ..templatetags.treaty_tags import web_link
 from .chart import Window, timeline_chart
 from .forms import statement_filters, treaty_filters
+from .jinja import fragment
 from .timeline import treaty_timeline
 
 PAGE_SIZE = 25
@@ -153,9 +154,11 @@ def timeline(request):
     # A chart stays readable up to a few dozen rows; more go on further pages.
     page = Paginator(treaties.with_record(), TIMELINE_ROWS).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    lives = selectors.lives(on, [t.pk for t in rows])
+    chart = timeline_chart(rows, selectors.lives(on, [t.pk for t in rows]), on, Window.from_query(request.GET, on))
     return render(request, "treaties/timeline.html", {
-        "chart": timeline_chart(rows, lives, on, Window.from_query(request.GET, on)),
+        "chart": chart,
+        "chart_rows": fragment(request, "treaties/timeline_rows.html", {"chart": chart}),
+        "chart_table": fragment(request, "treaties/timeline_table.html", {"chart": chart}),
         "categories": Category.choices,
         "category": category,
         "page": page,
