@@ -1,9 +1,9 @@
 """Keeping no more than is needed: old rows of the delivery log go, and so do unsubscribed addresses.
 
 The delivery log is pruned of finished rows (sent, failed, cancelled) older than ALERTS_KEEP_DELIVERIES_DAYS;
-unsent rows are never touched. A reminder row is also what stops the scan recording the same reminder again,
-so one goes only once the date it was armed for is past in every time zone: pruning can never make a
-reminder go out twice.
+unsent rows are never touched, unless their subscription is gone (see `ReminderDelivery.subscription`). A
+reminder row is also what stops the scan recording the same reminder again, so one goes only once the date it
+was armed for is past in every time zone: pruning can never make a reminder go out twice.
 
 An address that unsubscribed is erased ALERTS_ERASE_UNSUBSCRIBED_DAYS later: its subscription is deleted with
 everything it chose and its delivery log. Deleted rather than anonymised: nothing reads an unsubscribed
@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import DeliveryStatus, ReminderDelivery, Subscription
@@ -38,13 +38,16 @@ def retention_apply(*, now: dt.datetime | None = None) -> Retention:
 
 
 def deliveries_prune(*, now: dt.datetime) -> int:
-    """Delete finished delivery rows older than ALERTS_KEEP_DELIVERIES_DAYS whose date can no longer come due."""
+    """Delete finished delivery rows older than ALERTS_KEEP_DELIVERIES_DAYS whose date can no longer come due, and
+    rows whose subscription is gone (a scan wrote them as it was deleted; no worker claims them)."""
     old = ReminderDelivery.objects.filter(
         status__in=FINISHED, created_at__lt=now - dt.timedelta(days=settings.ALERTS_KEEP_DELIVERIES_DAYS)
     )
     over = Q(armed_for__isnull=True) | Q(armed_for__lt=now.date() - _DATES_STILL_DUE)
     deleted, _ = old.filter(over).delete()
-    return deleted
+    subscribed = Subscription.objects.filter(pk=OuterRef("subscription_id"))
+    orphans, _ = ReminderDelivery.objects.filter(~Exists(subscribed)).delete()
+    return deleted + orphans
 
 
 def unsubscribed_erase(*, now: dt.datetime) -> int:

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -109,7 +109,9 @@ def deliveries_send(*, delivery_ids, now: dt.datetime | None = None) -> dict[int
     now = now or timezone.now()
     ids = set(delivery_ids)
     batch = ReminderDelivery.objects.filter(pk__in=ids)
-    batch.filter(_claimable(now)).update(
+    # Not a row whose subscription was deleted as a scan wrote it (no database constraint ties the two): it is
+    # not claimed, so nothing is sent to an address that is gone, and retention deletes it.
+    batch.filter(_claimable(now), Exists(Subscription.objects.filter(pk=OuterRef("subscription_id")))).update(
         status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1,
         message_id=Concat(Value("<delivery."), Cast("id", CharField()), Value(f"@{_message_domain()}>")),
     )
