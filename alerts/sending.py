@@ -59,6 +59,7 @@ class Stop(enum.Enum):
     UNCHANGED = "The deadline is back on the date the subscriber was given."
     COVERED = "Covered by the deadline-changed email."
     SUPERSEDED = "A later reminder for the same deadline went in the same digest."
+    TREATY_REMOVED = "The treaty was removed from the record before the email was sent."
 
     @property
     def is_news(self) -> bool:
@@ -278,6 +279,9 @@ def _reason_not_to_send(delivery: ReminderDelivery, deadline: Deadline | None, *
         return Stop.CONFIRMED if subscription.confirmed_at else None
     if not subscription.is_active:
         return Stop.UNSUBSCRIBED if subscription.unsubscribed_at else Stop.UNCONFIRMED
+    if delivery.treaty_id and delivery.treaty is None:
+        # Deleted as a scan wrote the row (no database constraint ties the two): nothing to tell of it.
+        return Stop.TREATY_REMOVED
     if delivery.kind == DeliveryKind.REMINDER:
         if has_moved(armed_for=delivery.armed_for, current=deadline.date if deadline else None):
             return Stop.MOVED if deadline else Stop.REMOVED

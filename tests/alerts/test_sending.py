@@ -140,3 +140,22 @@ def test_a_sent_mark_the_server_refuses_is_made_again_so_no_two_emails_go_out_tw
             cursor.execute("DROP FUNCTION refuse_once(); DROP SEQUENCE refuse_once")
     assert {o.status for o in outcomes.values()} == {"sent"} and len(mail.outbox) == 3
     assert list(ReminderDelivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == ["sent"] * 3
+
+
+def test_a_reminder_whose_treaty_was_deleted_as_the_scan_wrote_it_is_cancelled_with_no_notice():
+    # No database constraint ties a delivery to its treaty: a treaty deleted while a scan records its reminders
+    # leaves rows that name it (and its deadline) after it is gone.
+    start = treaty()
+    deadline(start, "2026-02-05")
+    subscriber(treaties=[start])
+    result = scan.reminders_scan(now=at("2026-01-06T09:00"))
+    (row,) = ReminderDelivery.objects.all()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {ReminderDelivery._meta.db_table} SET treaty_id = %s, deadline_id = %s WHERE id = %s",
+                       [start.pk + 1000, row.deadline_id + 1000, row.pk])
+
+    outcomes = sending.deliveries_send(delivery_ids=result.queued, now=at("2026-01-06T09:00"))
+    assert outcomes[row.pk].status == "cancelled"
+    assert mail.outbox == []
+    assert list(ReminderDelivery.objects.values_list("kind", "status", "error")) == [
+        ("reminder", "cancelled", sending.Stop.TREATY_REMOVED.value)]
