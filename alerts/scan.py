@@ -28,12 +28,12 @@ from .models import (
 )
 from .queue import deliveries_enqueue_on_commit
 from .reminders import (
-    LEAD_CHOICES,
     has_moved,
     is_time_zone,
     lead_bit,
     lead_label,
     lead_windows,
+    leads_from_mask,
     send_days,
 )
 from .sending import claim_is_stale
@@ -177,10 +177,22 @@ def _due_lead_sql(day: dt.date) -> tuple[str, list]:
     return f"CASE WHEN w.date < %s THEN NULL {' '.join(whens)} END", [_date(day), *params]
 
 
+def _furthest_lead(clocks) -> int | None:
+    """The longest lead time any subscriber on the day chose (None if there is none): a deadline further away is
+    due to none of them, so the scan pairs no one with it (with the default lead times, 90 days' deadlines of 365).
+    """
+    masks = (Subscription.objects.active().filter(_clocks_q(clocks)).order_by()
+             .values_list("lead_mask", flat=True).distinct())
+    return max((lead for mask in masks for lead in leads_from_mask(mask)), default=None)
+
+
 def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> tuple[int, list[int]]:
     """One INSERT … SELECT: the latest due lead time per (subscriber on `day`, deadline), once."""
+    furthest = _furthest_lead(clocks)
+    if furthest is None:
+        return 0, []
     deliveries, deadlines = _table(ReminderDelivery), _table(Deadline)
-    window = [_date(day), _date(day + dt.timedelta(days=max(LEAD_CHOICES)))]
+    window = [_date(day), _date(day + dt.timedelta(days=furthest))]
     # A superseded deadline (an expiry an extension moved) is history: nothing is due on it.
     in_window = f"SELECT d.treaty_id FROM {deadlines} d WHERE d.date >= %s AND d.date <= %s AND d.superseded_on IS NULL"
     clocks_sql, clocks_params = _clocks_sql(clocks)

@@ -369,3 +369,14 @@ def test_retries_back_off_but_never_wait_past_the_brokers_visibility_timeout(set
     assert waits == [60, 120, 240, 480, 960, 1800, 1800]  # doubling, then held at half the visibility timeout
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
     assert sending.retry_delay(8) == 300
+
+
+def test_a_deadline_a_year_off_reaches_the_one_subscriber_who_asked_that_early_and_no_one_else():
+    # The scan pairs subscribers only with deadlines within the longest lead time any of them chose that day.
+    start = treaty()
+    deadline(start, "2026-07-25")  # 200 days after 6 January
+    subscriber("early@example.org", treaties=[start], leads=(365,))
+    subscriber("usual@example.org", treaties=[start])
+    assert scan.reminders_scan(now=at("2026-01-06T09:00")).reminders == 1
+    assert list(ReminderDelivery.objects.values_list("subscription__email", "lead_days")) == [
+        ("early@example.org", 365)]
