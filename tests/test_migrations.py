@@ -2,10 +2,29 @@
 
 import datetime as dt
 
+import pytest
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
+from django_test_migrations.migrator import Migrator
+
+from tests.support.scratch_database import scratch_database
+
 BEFORE_SPLIT = [("treaties", "0009_feed_url_is_web_link")]
 AFTER_SPLIT = [("treaties", "0010_feeds_and_alerts_move_to_their_own_apps"), ("feeds", "0001_initial"),
                ("alerts", "0001_initial")]
 NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def migrator(transactional_db, tmp_path):
+    """django-test-migrations' migrator, on an empty database of the test's own rather than the test database.
+
+    The plugin's own fixture drops the test database's tables and, after the test, migrates them back to the
+    latest state for the tests that follow: that migrate took as long as the test. A scratch database is
+    dropped instead."""
+    with scratch_database(tmp_path):
+        MigrationRecorder(connection).ensure_schema()  # the migrator empties the table of applied migrations
+        yield Migrator()
 
 
 def fill_the_old_record(apps):

@@ -137,6 +137,14 @@ class PostgresCluster:
         with psycopg.connect(**self.connection("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
 
+    def copy_database(self, source: dict, name: str) -> None:
+        """A new database `name` holding what the database at `source` (a server's host, port, user and dbname)
+        holds, schema and rows, as pg_dump writes them out and psql reads them back in."""
+        dump = self._client(["pg_dump", "--no-owner", "--no-privileges", *self._address(source)])
+        self.create_database(name)
+        self._client(["psql", "--quiet", "--set", "ON_ERROR_STOP=1", *self._address(self.connection(name))],
+                     stdin=dump)
+
     def started_at(self):
         """pg_postmaster_start_time(): changes each time the server starts, proof that a restart happened."""
         with psycopg.connect(**self.connection("postgres")) as conn:
@@ -144,6 +152,19 @@ class PostgresCluster:
 
     def connection(self, database: str) -> dict:
         return {"host": "127.0.0.1", "port": self.port, "user": self.user, "dbname": database}
+
+    @staticmethod
+    def _address(database: dict) -> list[str]:
+        return ["--host", database["host"], "--port", str(database["port"]), "--username", database["user"],
+                "--dbname", database["dbname"]]
+
+    def _client(self, command: list[str], stdin: str | None = None) -> str:
+        """pg_dump or psql, this cluster's own version, as whoever runs the tests (a client needs no folder)."""
+        result = subprocess.run([str(self.bin / command[0]), *command[1:]], input=stdin, capture_output=True,
+                                text=True, timeout=120)
+        if result.returncode != 0:
+            raise AssertionError(f"{command[0]} failed:\n{result.stderr}")
+        return result.stdout
 
     def _pg_ctl(self, *action: str) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}"
