@@ -186,7 +186,7 @@ def generate(treaties: int, statements: int) -> None:
         replicate(treaties)
         versions.bump()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM (ANALYZE)")
     if present:
         print(f"dataset present: {Treaty.objects.count():,} treaties, {Statement.objects.count():,} statements")
         return
@@ -205,7 +205,9 @@ def generate(treaties: int, statements: int) -> None:
         replicate(treaties)
         versions.bump()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # VACUUM too, as autovacuum would in time: until then the visibility map is empty and every index-only
+        # scan reads the table's rows as well (the dashboard measured 33 ms cold just after generating, 28 after).
+        cursor.execute("VACUUM (ANALYZE)")
     print(f"generated in {time.monotonic() - started:.0f} s")
 
 
