@@ -9,7 +9,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from treaties.models import Category, Deadline, Party, Statement, Treaty
@@ -163,6 +163,12 @@ class DeliveryStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+def has_subscription() -> Exists:
+    """Whether a delivery's subscription still exists: no database constraint says so (see
+    `ReminderDelivery.subscription`)."""
+    return Exists(Subscription.objects.filter(pk=OuterRef("subscription_id")))
+
+
 class ReminderDelivery(models.Model):
     """One email owed to a subscriber, recorded before it is sent; the row is what makes it exactly-once.
 
@@ -171,7 +177,7 @@ class ReminderDelivery(models.Model):
     """
 
     # No database constraints on the subscription and the treaty: PostgreSQL checks a foreign key row by row, and
-    # the two checks were 40 % of a scan that writes 230,000 reminders (docs/benchmarks.md). Django still deletes a
+    # the two checks were 35-40 % of a scan that writes 230,000 reminders (docs/benchmarks.md). Django still deletes a
     # subscription's or a treaty's rows with it. A row a scan writes as its subscription is being deleted outlives
     # it: no worker claims it (`alerts.sending`) and retention deletes it (`alerts.retention`).
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, db_constraint=False,

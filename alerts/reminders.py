@@ -40,6 +40,12 @@ def leads_from_mask(mask: int) -> list[int]:
     return [day for day in LEAD_CHOICES if mask & lead_bit(day)]
 
 
+def furthest_lead(masks) -> int | None:
+    """The longest lead time in subscribers' choices (`lead_mask`s), None for none: a deadline further away is due
+    to none of them."""
+    return max((lead for mask in masks for lead in leads_from_mask(mask)), default=None)
+
+
 def lead_bit(days: int) -> int:
     if days not in LEAD_CHOICES:
         raise ValueError(f"{days} is not a lead time; choose from {LEAD_CHOICES}.")

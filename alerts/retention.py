@@ -16,10 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import DeliveryStatus, ReminderDelivery, Subscription
+from .models import DeliveryStatus, ReminderDelivery, Subscription, has_subscription
 
 FINISHED = [DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]
 # A subscriber's day can be up to two days behind UTC's date (UTC-12, before their hour): one more for safety.
@@ -45,8 +45,7 @@ def deliveries_prune(*, now: dt.datetime) -> int:
     )
     over = Q(armed_for__isnull=True) | Q(armed_for__lt=now.date() - _DATES_STILL_DUE)
     deleted, _ = old.filter(over).delete()
-    subscribed = Subscription.objects.filter(pk=OuterRef("subscription_id"))
-    orphans, _ = ReminderDelivery.objects.filter(~Exists(subscribed)).delete()
+    orphans, _ = ReminderDelivery.objects.filter(~has_subscription()).delete()
     return deleted + orphans
 
 

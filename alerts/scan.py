@@ -28,12 +28,12 @@ from .models import (
 )
 from .queue import deliveries_enqueue_on_commit
 from .reminders import (
+    furthest_lead,
     has_moved,
     is_time_zone,
     lead_bit,
     lead_label,
     lead_windows,
-    leads_from_mask,
     send_days,
 )
 from .sending import claim_is_stale
@@ -181,9 +181,8 @@ def _furthest_lead(clocks) -> int | None:
     """The longest lead time any subscriber on the day chose (None if there is none): a deadline further away is
     due to none of them, so the scan pairs no one with it (with the default lead times, 90 days' deadlines of 365).
     """
-    masks = (Subscription.objects.active().filter(_clocks_q(clocks)).order_by()
-             .values_list("lead_mask", flat=True).distinct())
-    return max((lead for mask in masks for lead in leads_from_mask(mask)), default=None)
+    return furthest_lead(Subscription.objects.active().filter(_clocks_q(clocks)).order_by()
+                         .values_list("lead_mask", flat=True).distinct())
 
 
 def _reminders_record(*, now: dt.datetime, day: dt.date, clocks) -> tuple[int, list[int]]:
@@ -278,7 +277,9 @@ def _describe(delivery_ids, subscription_ids) -> list[str]:
     lines = []
     deliveries = ReminderDelivery.objects.select_related("subscription", "treaty").in_bulk(delivery_ids)
     for pk in delivery_ids:
-        d = deliveries[pk]
+        d = deliveries.get(pk)
+        if d is None:  # its subscription was deleted as the scan ran
+            continue
         about = f"{d.treaty} ({d.armed_when})" if d.treaty_id else f"statement #{d.statement_id}" if d.statement_id \
             else "please confirm"
         lead = f", {lead_label(d.lead_days).lower()}" if d.kind == DeliveryKind.REMINDER else ""

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db.models import CharField, Exists, F, OuterRef, Q, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from .models import (
     DeliveryStatus,
     ReminderDelivery,
     Subscription,
+    has_subscription,
 )
 from .queue import deliveries_enqueue_on_commit
 from .reminders import (
@@ -112,7 +113,7 @@ def deliveries_send(*, delivery_ids, now: dt.datetime | None = None) -> dict[int
     batch = ReminderDelivery.objects.filter(pk__in=ids)
     # Not a row whose subscription was deleted as a scan wrote it (no database constraint ties the two): it is
     # not claimed, so nothing is sent to an address that is gone, and retention deletes it.
-    batch.filter(_claimable(now), Exists(Subscription.objects.filter(pk=OuterRef("subscription_id")))).update(
+    batch.filter(_claimable(now), has_subscription()).update(
         status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1,
         message_id=Concat(Value("<delivery."), Cast("id", CharField()), Value(f"@{_message_domain()}>")),
     )
@@ -151,7 +152,9 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> Outcom
 
 def _not_claimed(ids) -> dict[int, Outcome]:
     outcomes = {pk: Outcome("done") for pk in ids}
-    for pk in ReminderDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).values_list("pk", flat=True):
+    # A row whose subscription went after our claim (see above) is done with: no one will send it.
+    busy = ReminderDelivery.objects.filter(has_subscription(), pk__in=ids, status=DeliveryStatus.SENDING)
+    for pk in busy.values_list("pk", flat=True):
         # Another worker has it: look again once its claim could be stale.
         outcomes[pk] = Outcome("busy", retry_in=min(settings.ALERTS_CLAIM_TIMEOUT, longest_wait()))
     return outcomes

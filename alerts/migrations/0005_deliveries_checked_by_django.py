@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# Reversed, it adds the foreign keys back, which fails while a row names a subscription that is gone: run
+# retention (`alerts.tasks.retention_apply`) first.
 class Migration(migrations.Migration):
 
     dependencies = [

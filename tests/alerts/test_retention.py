@@ -102,3 +102,18 @@ def test_a_reminder_written_as_its_subscription_was_deleted_is_never_sent_and_re
     assert retention_apply(now=at("2026-01-07T03:00")).deliveries_pruned == 1
     assert not ReminderDelivery.objects.filter(pk=orphan.pk).exists()
     assert ReminderDelivery.objects.get(subscription=kept).status == "sent"
+
+
+def test_a_claimed_reminder_whose_subscription_went_after_the_claim_is_done_with_not_tried_again():
+    start = treaty()
+    deadline(start, "2026-02-05")
+    gone = subscriber("gone@example.org", treaties=[start])
+    scan.reminders_scan(now=at("2026-01-06T09:00"))
+    row = ReminderDelivery.objects.get()
+    ReminderDelivery.objects.filter(pk=row.pk).update(status="sending", claimed_at=at("2026-01-06T09:00"))
+    with connection.cursor() as cursor:  # deleted after a worker claimed the row, before it read it back
+        for model, column in ((Subscription.treaties.through, "subscription_id"), (Subscription, "id")):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {column} = %s", [gone.pk])
+    outcomes = sending.deliveries_send(delivery_ids=[row.pk], now=at("2026-01-06T09:01"))
+    assert outcomes[row.pk].status == "done"  # not "busy", which would have it tried again and again
+    assert mail.outbox == []

@@ -140,7 +140,8 @@ class PostgresCluster:
     def copy_database(self, source: dict, name: str) -> None:
         """A new database `name` holding what the database at `source` (a server's host, port, user and dbname)
         holds, schema and rows, as pg_dump writes them out and psql reads them back in."""
-        dump = self._client(["pg_dump", "--no-owner", "--no-privileges", *self._address(source)])
+        dump = self._client(["pg_dump", "--no-owner", "--no-privileges", *self._address(source)],
+                            password=source.get("password", ""))
         self.create_database(name)
         self._client(["psql", "--quiet", "--set", "ON_ERROR_STOP=1", *self._address(self.connection(name))],
                      stdin=dump)
@@ -158,10 +159,11 @@ class PostgresCluster:
         return ["--host", database["host"], "--port", str(database["port"]), "--username", database["user"],
                 "--dbname", database["dbname"]]
 
-    def _client(self, command: list[str], stdin: str | None = None) -> str:
+    def _client(self, command: list[str], stdin: str | None = None, password: str = "") -> str:
         """pg_dump or psql, this cluster's own version, as whoever runs the tests (a client needs no folder)."""
+        env = {**os.environ, "PGPASSWORD": password} if password else None
         result = subprocess.run([str(self.bin / command[0]), *command[1:]], input=stdin, capture_output=True,
-                                text=True, timeout=120)
+                                text=True, timeout=120, env=env)
         if result.returncode != 0:
             raise AssertionError(f"{command[0]} failed:\n{result.stderr}")
         return result.stdout

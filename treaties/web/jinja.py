@@ -15,8 +15,9 @@ from ..templatetags.treaty_tags import on_query
 
 def environment(**options) -> Environment:
     """The engine's environment (settings.TEMPLATES): Django's filters and tags that the fragments use."""
-    # A name misspelt in a fragment fails loudly instead of printing nothing.
-    env = Environment(**{**options, "undefined": StrictUndefined})
+    # Escaping on whatever the settings say: `fragment` marks the output safe. A name misspelt in a fragment fails
+    # loudly instead of printing nothing.
+    env = Environment(**{**options, "autoescape": True, "undefined": StrictUndefined})
     env.filters.update(capfirst=capfirst, truncatechars=truncatechars)
     env.globals["on_query"] = pass_context(lambda context, prefix="?": on_query(context, prefix))
     return env
