@@ -1,6 +1,7 @@
 """Reminder rows are the bulk of this table (a scan can insert hundreds of thousands): no index of their own on
 the deadline (every read by deadline is of reminders, which delivery_armed_idx serves, or of a subscriber's change
-notices, which delivery_one_change_notice serves) and the statement index only where a statement is set. Two index entries fewer for every reminder a scan writes."""
+notices, which delivery_one_change_notice serves) and the statement index only where a statement is set. Two
+index entries fewer for every reminder a scan writes."""
 
 import django.db.models.deletion
 from django.db import migrations, models

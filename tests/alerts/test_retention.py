@@ -23,6 +23,14 @@ def logged(subscription, status, *, created, armed_for=None, kind="reminder", le
                                            armed_for=armed_for, next_try_at=created, created_at=created)
 
 
+def deleted_but_its_deliveries(subscription) -> None:
+    """The subscription and its choices gone, its delivery rows left, as a deletion beside a running scan leaves
+    them (no database constraint ties the two)."""
+    with connection.cursor() as cursor:
+        for model, column in ((Subscription.treaties.through, "subscription_id"), (Subscription, "id")):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {column} = %s", [subscription.pk])
+
+
 def test_finished_deliveries_older_than_the_setting_are_pruned_and_unsent_ones_never(settings):
     settings.ALERTS_KEEP_DELIVERIES_DAYS = 400
     subscription = subscriber()
@@ -91,9 +99,7 @@ def test_a_reminder_written_as_its_subscription_was_deleted_is_never_sent_and_re
     kept = subscriber("kept@example.org", treaties=[start])
     result = scan.reminders_scan(now=at("2026-01-06T09:00"))
     orphan = ReminderDelivery.objects.get(subscription=gone)
-    with connection.cursor() as cursor:  # as the deletion that ran alongside the scan left it: all but its row
-        for model, column in ((Subscription.treaties.through, "subscription_id"), (Subscription, "id")):
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {column} = %s", [gone.pk])
+    deleted_but_its_deliveries(gone)  # as the deletion that ran alongside the scan left it
 
     outcomes = sending.deliveries_send(delivery_ids=result.queued, now=at("2026-01-06T09:00"))
     assert [message.to for message in mail.outbox] == [["kept@example.org"]]
@@ -111,9 +117,7 @@ def test_a_claimed_reminder_whose_subscription_went_after_the_claim_is_done_with
     scan.reminders_scan(now=at("2026-01-06T09:00"))
     row = ReminderDelivery.objects.get()
     ReminderDelivery.objects.filter(pk=row.pk).update(status="sending", claimed_at=at("2026-01-06T09:00"))
-    with connection.cursor() as cursor:  # deleted after a worker claimed the row, before it read it back
-        for model, column in ((Subscription.treaties.through, "subscription_id"), (Subscription, "id")):
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {column} = %s", [gone.pk])
+    deleted_but_its_deliveries(gone)  # after a worker claimed the row, before it read it back
     outcomes = sending.deliveries_send(delivery_ids=[row.pk], now=at("2026-01-06T09:01"))
     assert outcomes[row.pk].status == "done"  # not "busy", which would have it tried again and again
     assert mail.outbox == []
