@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.test import override_settings
 
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
-from tests.support.browser import browser, chromium  # noqa: F401 - fixtures for tests in a real Chromium
+from tests.support.browser import browser  # noqa: F401 - a fixture for tests in a real Chromium
 from tests.support.reference_snapshot import SharedDataset, restore
 
 # What makes pytest-django run a test as a TransactionTestCase, whose writes are committed.

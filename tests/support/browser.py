@@ -18,7 +18,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def browser():
     """One Chromium for a module's tests in a row: starting it and Playwright's driver takes 2 to 3 s, as
     long as many a test that uses it. Each test still opens its own pages, each in a fresh context (no
     cookies or storage carried over), as `browser.new_page()` and `browser.new_context()` do.
@@ -36,12 +36,3 @@ def chromium():
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             yield browser
             browser.close()
-
-
-@pytest.fixture
-def browser(chromium):
-    """The module's Chromium, left as the test found it: pages a test leaves open are closed after it, or
-    they would go on running their scripts during the next tests."""
-    yield chromium
-    for context in chromium.contexts:
-        context.close()
