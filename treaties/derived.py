@@ -30,16 +30,12 @@ class Refresh:
         return bool(self.created or self.moved or self.deleted)
 
 
-@transaction.atomic
 def deadlines_refresh(*, treaty: Treaty) -> Refresh:
     """Re-derive the treaty's rule-based deadlines and its stored status; editor-entered deadlines stay.
 
     Call it after any change to a treaty's events, deadlines or provisions.
     """
-    _take_turn()
-    refresh = _derive_deadlines(treaty)
-    intervals_refresh(treaty_ids=[treaty.pk])
-    return refresh
+    return record_changed(treaty_ids=[treaty.pk])[treaty.pk]
 
 
 def _derive_deadlines(treaty: Treaty) -> Refresh:
@@ -96,16 +92,16 @@ def treaties_naming(party_ids) -> set[int]:
 
 
 @transaction.atomic
-def record_changed(*, treaty_ids=(), party_ids=()) -> int:
+def record_changed(*, treaty_ids=(), party_ids=()) -> dict[int, Refresh]:
     """The one call every writer makes after changing the record (admin, imports of every kind, the reference
     data, feeds' accepted suggestions, a shell): re-derive the deadlines of the treaties concerned and store
     their status again, in the writer's transaction. A party's change concerns every treaty that names it,
-    because statuses name parties. Returns how many treaties' derived deadlines changed."""
+    because statuses name parties. Returns what changed in each treaty's derived deadlines."""
     _take_turn()
     ids = set(treaty_ids) | (treaties_naming(party_ids) if party_ids else set())
-    changed = sum(_derive_deadlines(treaty).changed for treaty in Treaty.objects.filter(pk__in=ids))
+    refreshes = {treaty.pk: _derive_deadlines(treaty) for treaty in Treaty.objects.filter(pk__in=ids)}
     intervals_refresh(treaty_ids=ids)  # all at once: a fixed number of queries per 2,000 treaties
-    return changed
+    return refreshes
 
 
 def _key(rule: str, derived_from, superseded_by) -> tuple:

@@ -11,9 +11,12 @@ from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from .derived import deadlines_refresh
-from .models import Deadline, Dispute, Party, Position, Statement, Treaty, TreatyAlias, TreatyEvent
+from . import versions
+from .derived import record_changed
+from .models import Party, Statement, Treaty
 
 DATASET = Path(__file__).resolve().parent / "data" / "reference.json"
 
@@ -25,20 +28,36 @@ SOURCED = ("source_publisher", "source_kind", "editor_note")
 REASON = "load_reference_data"
 
 
-def _edited_since_loaded(obj) -> bool:
-    latest = obj.history.order_by("-history_date", "-history_id").first()
-    return latest is not None and latest.history_change_reason != REASON
+class _Stored:
+    """The rows of one model already stored (a treaty's events, the dataset's statements), read in one query and
+    found by natural key, each knowing the reason of its latest change: one query for many records, not one each."""
+
+    def __init__(self, rows: QuerySet, *key: str):
+        latest = rows.model.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+        reason = latest.values(reason=Coalesce("history_change_reason", Value("")))[:1]
+        self.model, self.key = rows.model, key
+        # Lowest id last, so that it is the one found, as `.first()` found it.
+        self.rows = {tuple(getattr(row, name) for name in key): row
+                     for row in rows.annotate(latest_reason=Subquery(reason)).order_by("-pk")}
+
+    def find(self, lookup: dict):
+        return self.rows.get(tuple(lookup[name] for name in self.key))
+
+
+def _edited_since_loaded(stored) -> bool:
+    # No history is a row from before history was kept: as the loader left it.
+    return stored.latest_reason is not None and stored.latest_reason != REASON
 
 
 class _Sync:
     """Create or update one record by its natural key, then tally what happened to it."""
 
-    def __init__(self, counts: Counter, label: str, model, lookup: dict, values: dict):
+    def __init__(self, counts: Counter, label: str, stored: _Stored, lookup: dict, values: dict):
         self.counts, self.label = counts, label
-        self.obj = model.objects.filter(**lookup).first()
+        self.obj = stored.find(lookup)
         self.outcome = "unchanged"
         if self.obj is None:
-            self.obj, self.outcome = model(**lookup), "created"
+            self.obj, self.outcome = stored.model(**lookup), "created"
         elif _edited_since_loaded(self.obj):
             self.outcome = "kept as edited"
             return
@@ -54,11 +73,16 @@ class _Sync:
         if self.outcome == "kept as edited":
             return self
         manager = getattr(self.obj, name)
-        if set(manager.all()) != set(targets):
+        if set(targets) != (set() if self.outcome == "created" else set(manager.all())):
             manager.set(targets)
             if self.outcome == "unchanged":
                 self.outcome = "updated"
         return self
+
+    def stored(self, name: str, *key: str) -> _Stored:
+        """The record's own rows of one kind (a treaty's events), to sync each of them against."""
+        rows = getattr(self.obj, name).all()
+        return _Stored(rows.none() if self.outcome == "created" else rows, *key)
 
     def done(self):
         self.counts[f"{self.label} {self.outcome}"] += 1
@@ -68,39 +92,50 @@ class _Sync:
 @transaction.atomic
 def load_reference_data(path: Path = DATASET) -> Counter:
     dataset = json.loads(Path(path).read_text(encoding="utf-8"))
+    with versions.bumped_once():  # thousands of saves, one move of the version
+        counts, treaties = _load(dataset)
+        # Once, for every treaty: a fixed number of queries to store the statuses of all of them.
+        refreshes = record_changed(treaty_ids=[treaty.pk for treaty in treaties.values()]).values()
+    counts["derived deadlines created"] += sum(len(refresh.created) for refresh in refreshes)
+    counts["derived deadlines updated"] += sum(len(refresh.moved) for refresh in refreshes)
+    return counts
+
+
+def _load(dataset: dict) -> tuple[Counter, dict]:
     counts: Counter = Counter()
     parties = {}
+    stored = _Stored(Party.objects.filter(slug__in=[row["slug"] for row in dataset["parties"]]), "slug")
     for row in dataset["parties"]:
         party = _Sync(
-            counts, "parties", Party, {"slug": row["slug"]},
+            counts, "parties", stored, {"slug": row["slug"]},
             {k: row[k] for k in ("name", "short_name", "iso_code", "is_organisation")},
         ).done()
         parties[party.name] = party
 
     treaties = {}
+    stored = _Stored(Treaty.objects.filter(slug__in=[row["slug"] for row in dataset["treaties"]]), "slug")
     for row in dataset["treaties"]:
         provisions = dict(row["provisions"])
         provisions["provision_sources"] = provisions.pop("sources")
-        treaty = (
-            _Sync(
-                counts, "treaties", Treaty, {"slug": row["slug"]},
-                {
-                    **{k: row[k] for k in ("short_name", "name", "category", "subject", "kind", "parties_note",
-                                           "summary", "checked_against", "editor_note")},
-                    "checked_on": dt.date.fromisoformat(row["checked_on"]) if row["checked_on"] else None,
-                    **provisions,
-                },
-            )
-            .links("parties", [parties[name] for name in row["parties"]])
-            .done()
-        )
+        synced = _Sync(
+            counts, "treaties", stored, {"slug": row["slug"]},
+            {
+                **{k: row[k] for k in ("short_name", "name", "category", "subject", "kind", "parties_note",
+                                       "summary", "checked_against", "editor_note")},
+                "checked_on": dt.date.fromisoformat(row["checked_on"]) if row["checked_on"] else None,
+                **provisions,
+            },
+        ).links("parties", [parties[name] for name in row["parties"]])
+        treaty = synced.done()
         treaties[treaty.slug] = treaty
+        aliases = synced.stored("aliases", "name")
         for alias in row["aliases"]:
-            _Sync(counts, "aliases", TreatyAlias, {"treaty": treaty, "name": alias["name"]},
+            _Sync(counts, "aliases", aliases, {"treaty": treaty, "name": alias["name"]},
                   {"language": alias["language"]}).done()
+        events = synced.stored("events", "key")
         for event in row["events"]:
             _Sync(
-                counts, "events", TreatyEvent, {"treaty": treaty, "key": event["key"]},
+                counts, "events", events, {"treaty": treaty, "key": event["key"]},
                 {
                     "date": dt.date.fromisoformat(event["date"]),
                     **{k: event[k] for k in ("kind", "precision", "description", "source_url", "extension_years",
@@ -109,39 +144,40 @@ def load_reference_data(path: Path = DATASET) -> Counter:
             ).links("parties", [parties[name] for name in event["parties"]]).done()
         # An event the dataset no longer has was removed or re-dated there; events that
         # editors added or changed stay.
-        dropped = [
-            event for event in treaty.events.exclude(key="").exclude(key__in=[e["key"] for e in row["events"]])
-            if not _edited_since_loaded(event)
-        ]
+        kept = {""} | {e["key"] for e in row["events"]}
+        dropped = [event for (key,), event in events.rows.items()
+                   if key not in kept and not _edited_since_loaded(event)]
         counts["events deleted"] += len(dropped)
         for event in dropped:
             event._change_reason = REASON
             event.delete()
+        deadlines = synced.stored("deadlines", "key")
         for deadline in row["deadlines"]:
             _Sync(
-                counts, "deadlines", Deadline, {"treaty": treaty, "key": deadline["key"]},
+                counts, "deadlines", deadlines, {"treaty": treaty, "key": deadline["key"]},
                 {
                     "date": dt.date.fromisoformat(deadline["date"]),
                     **{k: deadline[k] for k in ("kind", "precision", "description", "source_url", "date_note",
                                                 *SOURCED)},
                 },
             ).links("parties", [parties[name] for name in deadline["parties"]]).done()
+        disputes = synced.stored("disputes", "about")
         for row_dispute in row["disputes"]:
-            dispute = _Sync(counts, "disputes", Dispute, {"treaty": treaty, "about": row_dispute["about"]},
-                            {"affects_status": row_dispute["affects_status"]}).done()
+            synced_dispute = _Sync(counts, "disputes", disputes, {"treaty": treaty, "about": row_dispute["about"]},
+                                   {"affects_status": row_dispute["affects_status"]})
+            dispute = synced_dispute.done()
+            positions = synced_dispute.stored("positions", "held_by", "source_url")
             for position in row_dispute["positions"]:
                 key = {"dispute": dispute, "held_by": position["held_by"], "source_url": position["source_url"]}
-                _Sync(counts, "positions", Position, key,
+                _Sync(counts, "positions", positions, key,
                       {k: position[k] for k in ("position", "source_publisher", "source_kind")}).done()
-        refresh = deadlines_refresh(treaty=treaty)
-        counts["derived deadlines created"] += len(refresh.created)
-        counts["derived deadlines updated"] += len(refresh.moved)
 
+    stored = _Stored(Statement.objects.filter(url__in=[row["url"] for row in dataset["statements"]]), "url")
     for row in dataset["statements"]:
         fields = ("title", "outlet", "precision", "date_note", "speaker", "speaker_role", "quote", "language",
                   "voice")
         _Sync(
-            counts, "statements", Statement, {"url": row["url"]},
+            counts, "statements", stored, {"url": row["url"]},
             {"date": dt.date.fromisoformat(row["date"]), **{k: row[k] for k in fields}},
         ).links("treaties", [treaties[slug] for slug in row["treaties"]]).done()
-    return counts
+    return counts, treaties

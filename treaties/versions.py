@@ -2,7 +2,8 @@
 
 Every save and delete of a record model, and every change to its many-to-many links, bumps it inside the same
 transaction (so a rolled-back edit bumps nothing, and a committed one is never served from a cache keyed on the
-old number). Code that writes with `bulk_create`/`update()`, which send no signals, calls `bump()` itself.
+old number). Code that writes with `bulk_create`/`update()`, which send no signals, calls `bump()` itself. A writer
+saving thousands of rows in one transaction moves it once, with `bumped_once`.
 
 Every cached page asks for it, so where the page cache is a shared Redis the version is also published there,
 right after the commit that moved it: a cache hit then needs no database round trip. Publishing only ever moves
@@ -12,6 +13,8 @@ by hand), the published copy expires after `PUBLISHED_SECONDS` and is read again
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -44,8 +47,13 @@ class Version:
         return f"r{self.number}-{int(self.changed_at.timestamp() * 1_000_000):x}"
 
 
+_held = ContextVar("record_version_held", default=False)
+
+
 def bump() -> None:
     """Move the version on, as part of the caller's transaction."""
+    if _held.get():
+        return  # moved already, in this transaction, by `bumped_once`
     now = timezone.now()
     with transaction.atomic():
         if not RecordVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
@@ -54,6 +62,22 @@ def bump() -> None:
         # callbacks of a rolled-back savepoint, so a bump after one registers again.
         if _published_store() and not any(func is _publish_committed for _, func, _ in connection.run_on_commit):
             transaction.on_commit(_publish_committed)
+
+
+@contextmanager
+def bumped_once():
+    """For a writer saving many rows in one transaction (a data load): the version moves once, here, instead of
+    once for each row's save. Readers cannot tell: none of the rows is seen before the commit, and the number
+    they see after it is new either way. Outside a transaction each row would commit on its own, after the
+    one move, so that is refused."""
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("bumped_once() needs a transaction around it")
+    bump()
+    held = _held.set(True)  # every other move until the end is a no-op: signals', writers' and `_take_turn`'s
+    try:
+        yield
+    finally:
+        _held.reset(held)
 
 
 def current() -> Version:

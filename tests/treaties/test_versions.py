@@ -10,6 +10,7 @@ from django.db import transaction
 from tests.support.services import require_redis
 from treaties import versions
 from treaties.models import Party, RecordVersion, Statement, Treaty
+from treaties.reference_data import load_reference_data
 
 
 @pytest.mark.django_db
@@ -46,6 +47,21 @@ def test_bulk_writers_bump_it_themselves():
     assert versions.current().number == before  # bulk_create sends no signal: its callers must bump
     versions.bump()
     assert versions.current().number == before + 1
+
+
+@pytest.mark.django_db
+def test_a_data_load_moves_the_version_once_however_many_rows_it_saves():
+    before = versions.current().number
+    load_reference_data()
+    assert Treaty.objects.count() > 50
+    assert versions.current().number == before + 1
+
+
+def test_moving_it_once_for_many_saves_needs_a_transaction_around_them(transactional_db):
+    # Outside one, each save would commit on its own after the single move: readers could cache a page of the
+    # first save's rows under the number that the second save's rows should have changed.
+    with pytest.raises(transaction.TransactionManagementError), versions.bumped_once():
+        pass
 
 
 # Where pages are cached in Redis, the version is published there on commit, so a cache hit needs no query.

@@ -387,7 +387,8 @@ class _Plan:
             elif kind != "statements":
                 touched.update(p.obj.treaty_id for p in pending)
         versions.bump()  # the bulk writes above send no signals
-        self.report.deadlines_refreshed += record_changed(treaty_ids=touched, party_ids=parties)
+        refreshes = record_changed(treaty_ids=touched, party_ids=parties)
+        self.report.deadlines_refreshed += sum(refresh.changed for refresh in refreshes.values())
 
     def _write_links(self, kind: str, pending: list[_Pending]) -> None:
         if not pending:
