@@ -409,3 +409,24 @@ def test_the_dashboard_lists_every_date_still_to_come_whatever_its_precision():
     assert upcoming_deadlines(on, limit=20) == to_come and len(to_come) == 5
     assert upcoming_deadlines(on, limit=2) == to_come[:2]
     assert passed_deadlines(on, limit=20) == gone[::-1]
+
+
+def test_a_treaty_written_without_record_changed_still_shows_its_status_everywhere(db, client, caplog):
+    # A shell's `objects.create` stores no status intervals; the pages derive them rather than fail, and the log
+    # names the treaty so that its writer can be mended.
+    treaty = Treaty.objects.create(name="Unstored Treaty", short_name="Unstored", slug="unstored",
+                                   category="arms_control", kind="bilateral")
+    for kind, day in [("signed", dt.date(2019, 6, 1)), ("entered_into_force", dt.date(2020, 3, 1))]:
+        TreatyEvent.objects.create(treaty=treaty, kind=kind, date=day, description=f"{kind}.",
+                                   source_url="https://example.org/e")
+    assert not treaty.status_intervals.exists()
+    for url, day in [("/treaties/unstored/", None), ("/treaties/", None), ("/timeline/", None),
+                     ("/api/v1/treaties/unstored/", None), ("/treaties/unstored/?on=2019-01-01", dt.date(2019, 1, 1))]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        status = live_statuses_on(day or dt.date.today(), [treaty.pk])[treaty.pk]
+        assert status.label in response.content.decode(), url
+    assert status.label == "not yet signed"
+    assert live_statuses_on(dt.date.today(), [treaty.pk])[treaty.pk].label == "in force"
+    assert f"No stored status for treaties [{treaty.pk}]" in caplog.text
+    assert not treaty.status_intervals.exists()  # a read stores nothing
