@@ -3,7 +3,10 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 
+from treaties.admin.record import TreatyAdmin
 from treaties.derived import live_statuses_on, record_changed
 from treaties.models import Deadline, Party, Treaty, TreatyEvent
 from treaties.precision import PreciseDate
@@ -146,14 +149,34 @@ def test_the_treaty_list_shows_status_and_next_deadline_in_a_bounded_number_of_q
                                        category="trade", kind="multilateral", term_years=50)
         TreatyEvent.objects.create(treaty=treaty, kind="entered_into_force", date=dt.date(2000, 1, 1),
                                    description="In force.", source_url="https://example.org")
-        Deadline.objects.create(treaty=treaty, kind="report_due", date=dt.date(2099, 5, 1), precision="month")
+        Deadline.objects.create(treaty=treaty, kind="report_due", date=dt.date(2049, 5, 1), precision="month")
+    record_changed(treaty_ids=Treaty.objects.values_list("pk", flat=True))  # as every writer does
     url = reverse("admin:treaties_treaty_changelist")
 
     with django_assert_max_num_queries(20):
         page = editor_client.get(url).content.decode()
 
     assert page.count("in force") >= 60
-    assert "May 2099 (report due)" in page
+    assert page.count("May 2049 (report due)") == 60  # before the 50-year term's expiry in 2050
+
+
+def test_the_treaty_list_sorts_by_the_stored_next_deadline_and_shows_a_treaty_with_nothing_stored(editor_client):
+    for name, due in [("Later", dt.date(2060, 1, 1)), ("Sooner", dt.date(2040, 1, 1)), ("Nothing due", None)]:
+        treaty = Treaty.objects.create(short_name=name, name=name, slug=slugify(name), category="trade",
+                                       kind="multilateral")
+        if due:
+            Deadline.objects.create(treaty=treaty, kind="report_due", date=due, precision="year")
+    record_changed(treaty_ids=Treaty.objects.values_list("pk", flat=True))
+    # Written as a shell would, without record_changed: no stored status, so the column applies the rules live.
+    unstored = Treaty.objects.create(short_name="Unstored", name="Unstored", slug="unstored", category="trade",
+                                     kind="multilateral")
+    TreatyEvent.objects.create(treaty=unstored, kind="signed", date=dt.date(2001, 1, 1), description="Signed.",
+                               source_url="https://example.org")
+    column = TreatyAdmin.list_display.index("next_deadline") + 1
+    page = editor_client.get(reverse("admin:treaties_treaty_changelist"), {"o": str(column)}).content.decode()
+    assert page.index(">Sooner<") < page.index(">Later<") < page.index(">Nothing due<")
+    assert "2040 (report due)" in page
+    assert live_statuses_on(timezone.localdate(), [unstored.pk])[unstored.pk].label in page
 
 
 def test_searching_the_treaty_list_finds_cyrillic_aliases(editor_client, reference_data):

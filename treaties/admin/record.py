@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -16,7 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..derived import deadlines_refresh, record_changed, treaties_naming
 from ..models import Deadline, DeadlineRule, EventKind, Party, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
-from ..selectors import STATUS_FILTERS, known_on, not_past, treaties_named, treaties_with_status
+from ..selectors import STATUS_FILTERS, known_on, not_past, on_day, treaties_named, treaties_with_status
+from ..status import Status
 from . import parties_dates, transfer_pages
 
 # Links typed without a scheme are web pages: https, as Django 6 will assume.
@@ -170,14 +171,15 @@ class TreatyAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         today = timezone.localdate()
-        upcoming = Deadline.objects.filter(not_past(today), known_on(today), treaty=OuterRef("pk")).order_by(
-            "date", "id")
-        # The status reads the prefetched record; the next deadline is one subquery per column.
-        return super().get_queryset(request).with_record().annotate(
-            next_deadline_date=Subquery(upcoming.values("date")[:1]),
-            next_deadline_precision=Subquery(upcoming.values("precision")[:1]),
-            next_deadline_until=Subquery(upcoming.values("date_until")[:1]),
-            next_deadline_kind=Subquery(upcoming.values("kind")[:1]),
+        # Status and next deadline as the public list reads them: from the stored interval that holds today (one
+        # join; sorting by next deadline walks its index, where a subquery per treaty read every treaty's
+        # deadlines), and the deadline's kind and precision from the page's own deadlines, in one query a page.
+        upcoming = Deadline.objects.filter(not_past(today), known_on(today)).order_by("date", "id")
+        return (
+            super().get_queryset(request)
+            .annotate(today=FilteredRelation("status_intervals", condition=on_day(today, "status_intervals")))
+            .annotate(status_today_detail=F("today__detail"), next_deadline_date=F("today__next_deadline"))
+            .prefetch_related(Prefetch("deadlines", queryset=upcoming, to_attr="upcoming"))
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -190,7 +192,9 @@ class TreatyAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="status today")
     def status_today(self, treaty):
-        return treaty.status_on(timezone.localdate()).label
+        if treaty.status_today_detail is None:  # nothing stored (see `selectors.statuses_on`): the rules, live
+            return treaty.status_on(timezone.localdate()).label
+        return Status.from_dict(treaty.status_today_detail).label
 
     @admin.display(description="parties' dates")
     def parties_dates(self, treaty):
@@ -218,11 +222,10 @@ class TreatyAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="next deadline", ordering="next_deadline_date")
     def next_deadline(self, treaty):
-        if treaty.next_deadline_date is None:
+        if not treaty.upcoming:
             return "—"
-        kind = dict(Deadline._meta.get_field("kind").choices)[treaty.next_deadline_kind]
-        when = PreciseDate(treaty.next_deadline_date, treaty.next_deadline_precision, treaty.next_deadline_until)
-        return f"{when.short()} ({kind.lower()})"
+        deadline = treaty.upcoming[0]
+        return f"{deadline.when.short()} ({deadline.get_kind_display().lower()})"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
