@@ -41,7 +41,15 @@ class _Stored:
                      for row in rows.annotate(latest_reason=Subquery(reason)).order_by("-pk")}
 
     def find(self, lookup: dict):
-        return self.rows.get(tuple(lookup[name] for name in self.key))
+        return self.rows.get(self._key(lookup))
+
+    def add(self, lookup: dict, row) -> None:
+        """A row just created: a second record with the same key later in the dataset updates it, as before."""
+        row.latest_reason = REASON
+        self.rows[self._key(lookup)] = row
+
+    def _key(self, lookup: dict) -> tuple:
+        return tuple(lookup[name] for name in self.key)
 
 
 def _edited_since_loaded(stored) -> bool:
@@ -67,6 +75,8 @@ class _Sync:
             self.obj.full_clean(validate_unique=False, validate_constraints=False)
             self.obj._change_reason = REASON
             self.obj.save()
+            if self.outcome == "created":
+                stored.add(lookup, self.obj)
             self.outcome = self.outcome if self.outcome == "created" else "updated"
 
     def links(self, name: str, targets: list) -> "_Sync":

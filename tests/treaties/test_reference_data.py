@@ -176,3 +176,19 @@ def test_the_quote_check_finds_a_quote_that_differs_from_its_saved_page(tmp_path
     (tmp_path / f"{name}.html").write_text("<p>MOSCOW. A different sentence altogether.</p>")
     differs = subprocess.run(script, capture_output=True, text=True)
     assert differs.returncode == 1 and f"DIFFERS    {mashkov['url']}" in differs.stdout
+
+
+def test_a_record_twice_in_a_dataset_is_one_row_that_the_later_one_updates(db, tmp_path):
+    # On an empty database: the second record with the same key finds the row the first just created.
+    dataset = shipped()
+    new_start = next(t for t in dataset["treaties"] if t["slug"] == "new-start")
+    new_start["events"].append(dict(new_start["events"][0], description="The same event, described again."))
+    dataset["statements"].append(dict(dataset["statements"][0], title="The same statement, titled again."))
+    edited = tmp_path / "reference.json"
+    edited.write_text(json.dumps(dataset), encoding="utf-8")
+
+    load_reference_data(edited)
+
+    event = TreatyEvent.objects.get(treaty__slug="new-start", key=new_start["events"][0]["key"])
+    assert event.description == "The same event, described again."
+    assert Statement.objects.get(url=dataset["statements"][0]["url"]).title == "The same statement, titled again."
