@@ -10,7 +10,9 @@ flush removes them. Tests of the loader itself still call it.
 """
 
 import io
+from contextlib import nullcontext
 
+import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -33,8 +35,14 @@ def _depth(model, seen=()) -> int:
 
 
 def take() -> dict:
-    """Load the dataset in a transaction that is rolled back, keeping the rows it wrote."""
-    with transaction.atomic():
+    """Load the dataset in a transaction that is rolled back, keeping the rows it wrote.
+
+    At the real time, as `make run` loads it: the first test to ask for the dataset may have frozen the clock
+    (an autouse `time_machine` fixture runs before it), and a load on its frozen day would date the calendars'
+    first revisions to that day, so which test ran first in a process changed what later tests saw."""
+    hatch = time_machine.escape_hatch
+    real_time = time_machine.travel(hatch.time.time(), tick=True) if hatch.is_travelling() else nullcontext()
+    with real_time, transaction.atomic():
         call_command("load_reference_data", stdout=io.StringIO())
         rows = {model: list(model.objects.all()) for model in _models()}
         transaction.set_rollback(True)
