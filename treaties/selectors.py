@@ -1,13 +1,15 @@
 """Reads that take more than one query: what the pages show, in a bounded number of queries."""
 
 import datetime as dt
+import functools
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Least
 
 from . import search, status_counts
 from .derived import status_intervals, treaty_facts
@@ -99,19 +101,27 @@ def statuses_on(on: dt.date, treaty_ids) -> dict[int, Status]:
 
 def lives(on: dt.date, treaty_ids) -> dict[int, tuple[list[Span], Status]]:
     """Each treaty's spans of unchanged status up to `on` and its status on `on`, from its stored intervals, in
-    one query. Plain rows, not models, and each status read once however many intervals repeat it (they are
-    cut where only the next deadline moves too): a page of 40 treaties reads a few hundred."""
+    one query. Plain rows, not models, and each status read as the database's text of it, parsed only where it
+    changes (intervals are cut where only the next deadline moves too) and once per process for each text: a
+    page of 40 treaties reads a few hundred intervals holding a few dozen different statuses."""
     changes = {pk: [] for pk in treaty_ids}
     rows = list(StatusInterval.objects.filter(treaty_id__in=list(changes), starts_on__lte=on)
-                .order_by("treaty_id", "starts_on").values_list("treaty_id", "starts_on", "detail"))
+                .order_by("treaty_id", "starts_on").annotate(text=Cast("detail", TextField()))
+                .values_list("treaty_id", "starts_on", "text"))
     stored = {pk for pk, _, _ in rows}
-    rows += [(pk, i.starts_on, i.detail) for pk, intervals in _unstored(changes.keys() - stored).items()
+    rows += [(pk, i.starts_on, json.dumps(i.detail)) for pk, intervals in _unstored(changes.keys() - stored).items()
              for i in intervals if i.starts_on <= on]
-    for pk, starts_on, detail in rows:
-        if not changes[pk] or changes[pk][-1][2] != detail:
-            changes[pk].append((starts_on, Status.from_dict(detail), detail))
+    for pk, starts_on, text in rows:
+        if not changes[pk] or changes[pk][-1][2] != text:
+            changes[pk].append((starts_on, _parsed(text), text))
     return {pk: (spans([(day, status) for day, status, _ in days], on), days[-1][1])
             for pk, days in changes.items() if days}
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> Status:
+    # A Status is immutable, so one parse can serve every request; the same few recur across treaties and days.
+    return Status.from_dict(json.loads(text))
 
 
 def _unstored(treaty_ids) -> dict[int, list[StatusInterval]]:

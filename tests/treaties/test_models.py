@@ -89,6 +89,22 @@ def test_kind_labels_say_what_django_would(model, field):
     assert display(model(**{field: django_field.choices[0][0]})) == django_field.choices[0][1]
 
 
+def test_party_lists_come_in_one_query_in_name_order_for_exactly_the_rows_selected(treaty, django_assert_num_queries):
+    zed, abe = Party.objects.create(name="Zed", slug="zed"), Party.objects.create(name="Abe", slug="abe")
+    rows = []
+    for year in (2001, 2002, 2003, 2004):
+        row = event(treaty, kind="signed", date=dt.date(year, 1, 1))
+        row.save()
+        row.parties.add(*([zed, abe] if year != 2003 else []))
+        rows.append(row)
+
+    with django_assert_num_queries(2):  # the rows, then every row's parties
+        loaded = list(TreatyEvent.objects.order_by("date").with_party_lists()[1:3])
+        lists = [[p.slug for p in row.party_list] for row in loaded]
+    assert [row.pk for row in loaded] == [rows[1].pk, rows[2].pk]
+    assert lists == [["abe", "zed"], []]
+
+
 def test_a_treatys_record_reads_the_same_loaded_with_others_or_on_its_own(treaty, django_assert_num_queries):
     russia, us = Party.objects.create(name="Russia", slug="russia"), Party.objects.create(name="US", slug="us")
     signed = event(treaty, kind="signed")

@@ -18,7 +18,6 @@ from rest_framework.views import APIView
 
 from .. import selectors
 from ..models import Deadline, Party, Statement, Treaty
-from ..models.events import with_party_lists
 from . import filters
 from .pagination import Pagination
 from .serializers import DeadlineSerializer, EventSerializer, PartySerializer, StatementSerializer, TreatySerializer
@@ -64,8 +63,7 @@ def _treaties_prefetched(queryset, on: dt.date):
     return queryset.prefetch_related(
         "parties", "aliases", "disputes__positions",
         Prefetch("deadlines", queryset=Deadline.objects.filter(selectors.not_past(on), selectors.known_on(on))
-                 .order_by("date", "id"), to_attr="upcoming"),
-        with_party_lists("upcoming"),
+                 .order_by("date", "id").with_party_lists(), to_attr="upcoming"),
     )
 
 
