@@ -39,8 +39,8 @@ class _WithPartyLists(ModelIterable):
 class PartyListQuerySet(models.QuerySet):
     def with_party_lists(self):
         """Each row's `party_list` for any number of rows in one more query, as a list (a prefetched manager per
-        row costs more). Django's prefetch of `parties` named every row's id in its query and walked each row
-        through the relation: for the timeline's 456 events and deadlines, 6 ms of CPU against 2."""
+        row costs more). Django's prefetch of `parties` named every row's id in its query, each row normalised
+        for it: the parties of the timeline's 381 events took 6.3 ms that way, 3.8 ms this way."""
         clone = self._chain()
         clone._iterable_class = _WithPartyLists
         return clone
