@@ -39,7 +39,7 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
 
 
 def _derive_deadlines(treaty: Treaty) -> Refresh:
-    events = {event.pk: event for event in treaty.events.prefetch_related("parties")}
+    events = {event.pk: event for event in treaty.events.with_party_lists()}
     derived = derive_deadlines(treaty.provisions, [event.fact() for event in events.values()])
     # A conference the record has dated already (typed by an editor) is better than the schedule's year.
     typed = {d.kind: d.date.year for d in treaty.deadlines.filter(rule=DeadlineRule.NONE).order_by("date")}

@@ -26,7 +26,7 @@ class _WithPartyLists(ModelIterable):
             row, party = field.m2m_field_name(), field.m2m_reverse_field_name()
             lists = {each.pk: [] for each in rows}
             links = (field.remote_field.through.objects.filter(**{f"{row}__in": self.queryset.values("pk")})
-                     .select_related(party).order_by(f"{party}__name", f"{party}__pk"))
+                     .select_related(party).order_by(*(f"{party}__{f}" for f in Party._meta.ordering), f"{party}__pk"))
             for link in links:
                 # The subquery runs again, so it may see a row committed since the first query: not one of these.
                 if (parties := lists.get(getattr(link, f"{row}_id"))) is not None:
