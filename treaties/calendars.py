@@ -36,8 +36,8 @@ def _end(deadline: Deadline) -> dt.date:
 
 def summary(deadline: Deadline) -> str:
     title = f"{deadline.treaty.short_name}: {deadline.get_kind_display().lower()}"
-    if deadline.parties.all():
-        title += " (" + ", ".join(p.display_name for p in deadline.parties.all()) + ")"
+    if parties := deadline.party_list:
+        title += " (" + ", ".join(p.display_name for p in parties) + ")"
     if deadline.precision != Precision.DAY:
         title += f" — {deadline.when}, day not known"
     return title
@@ -94,8 +94,8 @@ def _revision(deadline: Deadline) -> tuple[int, dt.datetime]:
 
 
 def deadlines_calendar(deadlines, *, name: str) -> bytes:
-    """The calendar of these deadlines; give them with `treaty`, `derived_from`, `calendar_revision` and `parties`
-    loaded."""
+    """The calendar of these deadlines; give them with `treaty`, `derived_from`, `calendar_revision` loaded and
+    `with_party_lists()`."""
     calendar = Calendar()
     calendar.add("prodid", "-//Treaty Tracker//Deadlines//EN")
     calendar.add("version", "2.0")

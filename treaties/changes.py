@@ -95,8 +95,8 @@ def _deadline_changes(until: dt.datetime, outside: Q) -> list[Change]:
 def _event_changes(until: dt.datetime, outside: Q) -> list[Change]:
     rows = list(TreatyEvent.history.filter(outside, history_date__lte=until, history_type__in=("+", "-"))
                 .select_related("treaty").order_by("-history_date", "-history_id")[:LIMIT])
-    parties = {e.pk: [p.display_name for p in e.parties.all()]
-               for e in TreatyEvent.objects.filter(pk__in={r.id for r in rows}).prefetch_related("parties")}
+    parties = {e.pk: [p.display_name for p in e.party_list]
+               for e in TreatyEvent.objects.filter(pk__in={r.id for r in rows}).with_party_lists()}
     changes = []
     for row in rows:
         who = ", ".join(parties.get(row.id, []))

@@ -52,7 +52,7 @@ def revise(*, treaty: Treaty) -> int:
     now = timezone.now()
     revised = 0
     deadlines = treaty.deadlines.select_related("treaty", "derived_from", "calendar_revision") \
-        .prefetch_related("parties")
+        .with_party_lists()
     for deadline in deadlines:
         digest = content_digest(deadline)
         try:

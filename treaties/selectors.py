@@ -66,7 +66,7 @@ def known_on(on: dt.date, through: str = "") -> Q:
 
 
 def upcoming_deadlines(on: dt.date, limit: int = 10) -> list[Deadline]:
-    deadlines = Deadline.objects.filter(not_past(on), known_on(on)).select_related("treaty").prefetch_related("parties")
+    deadlines = Deadline.objects.filter(not_past(on), known_on(on)).select_related("treaty").with_party_lists()
     # Read along the date index from the year's first day, before which nothing still to come starts except a
     # range: ranges (few) are read apart, so the walk never passes over the whole past.
     dated = deadlines.exclude(precision=Precision.RANGE).filter(date__gte=on.replace(month=1, day=1))
@@ -79,7 +79,7 @@ def passed_deadlines(on: dt.date, limit: int = 10) -> list[Deadline]:
     # Whatever has passed started before `on`: the walk down the date index starts there, not in the future.
     return list(
         Deadline.objects.exclude(not_past(on)).filter(known_on(on), date__lt=on).select_related("treaty")
-        .prefetch_related("parties").order_by("-date", "-id")[:limit]
+        .with_party_lists().order_by("-date", "-id")[:limit]
     )
 
 

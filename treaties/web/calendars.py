@@ -25,7 +25,7 @@ def calendar_response(request, deadlines, *, name: str, filename: str, private: 
     """The calendar of these deadlines: 304 when the client's copy is current, else built once per version."""
     # An expiry an extension replaced never fell due: calendars hold what is or was really due.
     deadlines = deadlines.filter(superseded_on__isnull=True).order_by("date", "id") \
-        .select_related("treaty", "derived_from", "calendar_revision").prefetch_related("parties")
+        .select_related("treaty", "derived_from", "calendar_revision").with_party_lists()
     try:
         selection = str(deadlines.query)  # holds the selection's values: a subscriber's treaties, say
     except EmptyResultSet:  # a selection of nothing (`pk__in=[]`) has no SQL
