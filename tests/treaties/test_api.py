@@ -129,6 +129,25 @@ def test_api_lists_make_a_bounded_number_of_queries_whatever_the_page_size(db, c
         assert response.status_code == 200, url
 
 
+def test_the_treaty_list_builds_no_queryset_per_treaty(db, client, monkeypatch):
+    # Relations prefetched into managers give every row a manager and a filtered queryset per relation, which cost
+    # more than the queries (`views._treaties_prefetched` loads lists instead): the count must not grow with the rows.
+    from django.db.models.query import QuerySet
+
+    make_treaties(40)
+    built = []
+    filter_or_exclude = QuerySet._filter_or_exclude
+    monkeypatch.setattr(QuerySet, "_filter_or_exclude",
+                        lambda self, *args, **kwargs: built.append(1) or filter_or_exclude(self, *args, **kwargs))
+    counts = {}
+    for size in (2, 40):
+        built.clear()
+        response = client.get(f"/api/v1/treaties/?page_size={size}", HTTP_ACCEPT="application/json")
+        assert len(response.json()["results"]) == size
+        counts[size] = len(built)
+    assert counts[40] == counts[2], counts
+
+
 def test_a_client_over_its_rate_is_let_in_again_when_told(reference_data, api, settings, time_machine):
     from django.core.cache import cache
 
@@ -173,7 +192,7 @@ def test_each_record_reads_the_same_as_drfs_own_path_through_the_fields_the_sche
     same(api.QualifierSerializer, [q for s in statuses.values() for q in (*s.suspensions, *s.withdrawals)])
     same(api.DeadlineSerializer, Deadline.objects.select_related("treaty").prefetch_related("parties"))
     same(api.EventSerializer, TreatyEvent.objects.select_related("treaty").prefetch_related("parties"))
-    same(api.DisputeSerializer, [d for t in treaties for d in t.disputes.all()])
-    same(api.PositionSerializer, [p for t in treaties for d in t.disputes.all() for p in d.positions.all()])
-    same(api.PartyRef, [p for t in treaties for p in t.parties.all()])
+    same(api.DisputeSerializer, [d for t in treaties for d in t.listed_disputes])
+    same(api.PositionSerializer, [p for t in treaties for d in t.listed_disputes for p in d.listed_positions])
+    same(api.PartyRef, [p for t in treaties for p in t.listed_parties])
     assert any(s.suspensions for s in statuses.values()) or on.year != 2025  # the qualifiers were compared too

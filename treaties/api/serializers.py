@@ -154,7 +154,7 @@ def _position(position) -> dict:
 
 
 class DisputeSerializer(serializers.ModelSerializer):
-    positions = PositionSerializer(many=True, read_only=True)
+    positions = PositionSerializer(many=True, read_only=True, source="listed_positions")
 
     class Meta:
         model = Dispute
@@ -166,17 +166,18 @@ class DisputeSerializer(serializers.ModelSerializer):
 
 def _dispute(dispute) -> dict:
     return {"about": dispute.about, "affects_status": dispute.affects_status,
-            "positions": [_position(p) for p in dispute.positions.all()]}
+            "positions": [_position(p) for p in dispute.listed_positions]}
 
 
+# Reads a treaty as the API's views load it (`views._treaties_prefetched`): its relations as lists.
 class TreatySerializer(serializers.ModelSerializer):
-    parties = PartyRef(many=True, read_only=True)
+    parties = PartyRef(many=True, read_only=True, source="listed_parties")
     aliases = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     next_deadline = serializers.SerializerMethodField()
     provisions = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField()
-    disputes = DisputeSerializer(many=True, read_only=True,
+    disputes = DisputeSerializer(many=True, read_only=True, source="listed_disputes",
                                  help_text="Facts the sources contest, every side with its source")
 
     class Meta:
@@ -189,16 +190,16 @@ class TreatySerializer(serializers.ModelSerializer):
         return {
             "slug": treaty.slug, "short_name": treaty.short_name, "name": treaty.name, "category": treaty.category,
             "subject": treaty.subject, "kind": treaty.kind, "summary": treaty.summary,
-            "official_text_url": treaty.official_text_url, "parties": [_party_ref(p) for p in treaty.parties.all()],
+            "official_text_url": treaty.official_text_url, "parties": [_party_ref(p) for p in treaty.listed_parties],
             "parties_note": treaty.parties_note, "aliases": self.get_aliases(treaty),
             "provisions": self.get_provisions(treaty), "status": self.get_status(treaty),
-            "next_deadline": self.get_next_deadline(treaty), "disputes": [_dispute(d) for d in treaty.disputes.all()],
+            "next_deadline": self.get_next_deadline(treaty), "disputes": [_dispute(d) for d in treaty.listed_disputes],
             "checked_on": treaty.checked_on.isoformat() if treaty.checked_on else None,
             "page_url": self.get_page_url(treaty),
         }
 
     def get_aliases(self, treaty) -> list[str]:
-        return [alias.name for alias in treaty.aliases.all()]
+        return [alias.name for alias in treaty.listed_aliases]
 
     @extend_schema_field(StatusSerializer)
     def get_status(self, treaty):
