@@ -7,6 +7,10 @@ from rest_framework.throttling import AnonRateThrottle
 from ..shared_cache import redis_of
 from ..web.client_ip import client_ip
 
+# The window's counter, moved on; the expiry only bounds how long a past window's counter takes up room (it is
+# never read again).
+_COUNT = "local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1]) return n"
+
 
 class ClientRateThrottle(AnonRateThrottle):
     """Requests per client address, at the rate in settings.API_RATE_LIMIT (read per request).
@@ -46,10 +50,9 @@ class ClientRateThrottle(AnonRateThrottle):
     def _counted(self, key: str) -> int:
         if (store := redis_of(DEFAULT_CACHE_ALIAS)) is not None:
             # One round trip, on every request of a cached API answer: Django's incr asks whether the key exists
-            # first, and the window's first request needs another step to add it. The expiry only bounds how
-            # long a past window's counter takes up room; it is never read again.
-            key = self.cache.make_and_validate_key(key)
-            return store.pipeline(transaction=False).incr(key).expire(key, self.duration + 1).execute()[0]
+            # first, and the window's first request needs another step to add it. One script rather than a
+            # pipeline, whose every new object copies the client's 170 response callbacks (0.1 ms a request).
+            return store.eval(_COUNT, 1, self.cache.make_and_validate_key(key), self.duration + 1)
         try:
             return self.cache.incr(key)
         except ValueError:  # the window's first request (unless another process opened it a moment ago)
