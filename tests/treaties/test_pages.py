@@ -110,6 +110,22 @@ def test_searching_a_party_name_finds_what_the_party_filter_finds(reference_data
     assert len(by_filter) > 4 and found("q=Russia") >= by_filter
 
 
+@pytest.mark.parametrize("filters", [{"q": "Russia"}, {"party": "russia"}, {"q": "a", "sort": "name"},
+                                     {"party": "united-states", "sort": "entry_into_force"}])
+def test_a_search_or_party_finds_the_same_treaties_in_the_same_order_whether_few_or_many(reference_data, monkeypatch,
+                                                                                        filters):
+    # Up to `FEW` ids found are named to the database one by one, more are left to a subquery: the same list.
+    from treaties import selectors
+
+    def found():
+        return list(selectors.treaty_search(selectors.TreatyFilters(**filters), dt.date(2026, 11, 30))
+                    .values_list("slug", flat=True))
+
+    named = found()
+    monkeypatch.setattr(selectors, "FEW", 1)
+    assert len(named) > 1 and found() == named
+
+
 def test_the_list_sorts_by_next_deadline_name_or_entry_into_force(reference_data, client):
     def order(sort):
         html = page(client, f"/treaties/?sort={sort}&on=2025-12-01")
