@@ -134,3 +134,15 @@ def test_a_treatys_record_reads_the_same_loaded_with_others_or_on_its_own(treaty
                       ("withdrawal_effective", ["us"])]
     assert alone.status_on(dt.date(2025, 1, 1)) == statuses["example"]
     assert [e.kind for e in loaded["other"].record_events] == ["entered_into_force"]
+
+
+def test_a_dated_rows_when_follows_its_fields_as_they_change():
+    from treaties.precision import PreciseDate, Precision
+
+    event = TreatyEvent(date=dt.date(2026, 2, 5), precision=Precision.DAY)
+    assert event.when == PreciseDate(dt.date(2026, 2, 5)) and event.when is event.when  # made once, while unchanged
+    event.precision = Precision.MONTH
+    event.date = dt.date(2026, 2, 1)
+    assert event.when == PreciseDate(dt.date(2026, 2, 1), Precision.MONTH)
+    event.precision, event.date_until = Precision.RANGE, dt.date(2026, 6, 30)
+    assert event.when == PreciseDate(dt.date(2026, 2, 1), Precision.RANGE, dt.date(2026, 6, 30))

@@ -69,7 +69,13 @@ class Dated(models.Model):
 
     @property
     def when(self) -> PreciseDate:
-        return PreciseDate(self.date, self.precision, self.date_until)
+        # Made once for the fields as they are: the timeline asks each of hundreds of rows several times, and a
+        # PreciseDate costs more to make (it checks itself) than to compare three fields. Made again if one moved.
+        fields = (self.date, self.precision, self.date_until)
+        made = self.__dict__.get("_when")
+        if made is None or made[0] != fields:
+            made = self.__dict__["_when"] = (fields, PreciseDate(*fields))
+        return made[1]
 
     def clean(self):
         super().clean()
