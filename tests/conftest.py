@@ -111,11 +111,14 @@ def reference_data(db, shared_dataset):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def editors_permissions(django_db_setup, django_db_blocker) -> list[tuple[str, str]]:
+def editors_permissions(request, django_db_setup, django_db_blocker) -> list[tuple[str, str]]:
     """What the migrations grant the "Editors" group, read from the database as they left it, before any test.
 
     A committing test ends with a flush, which removes the group with every other row; an `editor` after it
     must still be exactly what the migrations make."""
+    if not any(item.get_closest_marker("django_db") or {"db", *COMMITTING_FIXTURES} & set(item.fixturenames)
+               for item in request.session.items):
+        return []  # pytest-django made no test database for a run without database tests: nothing to read
     with django_db_blocker.unblock():
         group = Group.objects.get(name="Editors")
         return list(group.permissions.values_list("content_type__app_label", "codename"))
