@@ -105,6 +105,30 @@ def test_party_lists_come_in_one_query_in_name_order_for_exactly_the_rows_select
     assert lists == [["abe", "zed"], []]
 
 
+def test_a_page_of_rows_keeps_its_parties_when_a_row_committed_in_between_moves_the_page(treaty, monkeypatch):
+    # Between the rows' query and their parties' query another writer adds a newer event, which would push the
+    # page's last row out of the window if its parties were selected by the page's own query run again.
+    from django.db.models.query import ModelIterable
+
+    abe = Party.objects.create(name="Abe", slug="abe")
+    for year in (2001, 2002, 2003):
+        row = event(treaty, kind="signed", date=dt.date(year, 1, 1))
+        row.save()
+        row.parties.add(abe)
+    rows_query = ModelIterable.__iter__
+
+    def rows_then_a_newer_one(iterable):
+        rows = list(rows_query(iterable))
+        if iterable.queryset.model is TreatyEvent:
+            event(treaty, date=dt.date(2010, 1, 1)).save()
+        return iter(rows)
+
+    monkeypatch.setattr(ModelIterable, "__iter__", rows_then_a_newer_one)
+    loaded = list(TreatyEvent.objects.order_by("-date", "-id").with_party_lists()[:3])
+    assert [row.date.year for row in loaded] == [2003, 2002, 2001]
+    assert [[p.slug for p in row.party_list] for row in loaded] == [["abe"]] * 3
+
+
 def test_a_treatys_record_reads_the_same_loaded_with_others_or_on_its_own(treaty, django_assert_num_queries):
     russia, us = Party.objects.create(name="Russia", slug="russia"), Party.objects.create(name="US", slug="us")
     signed = event(treaty, kind="signed")
