@@ -110,14 +110,38 @@ def reference_data(db, shared_dataset):
         restore(shared_dataset.rows)
 
 
+def uses_a_database(session) -> bool:
+    """Whether pytest-django made a test database for this run: some test collected in it uses one."""
+    return any(item.get_closest_marker("django_db") or {"db", *COMMITTING_FIXTURES} & set(item.fixturenames)
+               for item in session.items)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_dropped(request, django_db_setup, django_db_blocker):
+    """The test database (PostgreSQL) is dropped at the end even where a live server's request thread still holds
+    a connection to it: the browser kept its HTTP connection alive, so the thread had not yet closed its own. The
+    drop then failed and left the database behind. Only this run's test database is touched, never the one
+    the settings name."""
+    yield
+    from django.db import connection
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+    name = connection.settings_dict["NAME"]  # the test database's, once pytest-django has made one
+    if connection.vendor != "postgresql" or not uses_a_database(request.session) or \
+            not name.startswith(TEST_DATABASE_PREFIX):
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                       "AND pid <> pg_backend_pid()", [name])
+
+
 @pytest.fixture(scope="session", autouse=True)
 def editors_permissions(request, django_db_setup, django_db_blocker) -> list[tuple[str, str]]:
     """What the migrations grant the "Editors" group, read from the database as they left it, before any test.
 
     A committing test ends with a flush, which removes the group with every other row; an `editor` after it
     must still be exactly what the migrations make."""
-    if not any(item.get_closest_marker("django_db") or {"db", *COMMITTING_FIXTURES} & set(item.fixturenames)
-               for item in request.session.items):
+    if not uses_a_database(request.session):
         return []  # pytest-django made no test database for a run without database tests: nothing to read
     with django_db_blocker.unblock():
         group = Group.objects.get(name="Editors")
