@@ -174,8 +174,12 @@ def test_the_treaty_list_sorts_by_the_stored_next_deadline_and_shows_a_treaty_wi
                                source_url="https://example.org")
     column = TreatyAdmin.list_display.index("next_deadline") + 1
     page = editor_client.get(reverse("admin:treaties_treaty_changelist"), {"o": str(column)}).content.decode()
-    assert page.index(">Sooner<") < page.index(">Later<") < page.index(">Nothing due<")
+    assert page.index(">Sooner<") < page.index(">Later<") < page.index(">Nothing due<") < page.index(">Unstored<")
     assert "2040 (report due)" in page
+    backwards = editor_client.get(reverse("admin:treaties_treaty_changelist"), {"o": f"-{column}"}).content.decode()
+    # Nothing to sort it by: after every date, so first backwards, on either database.
+    assert backwards.index(">Unstored<") < backwards.index(">Nothing due<") < backwards.index(">Later<") \
+        < backwards.index(">Sooner<")
     assert live_statuses_on(timezone.localdate(), [unstored.pk])[unstored.pk].label in page
 
 

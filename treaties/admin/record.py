@@ -220,7 +220,9 @@ class TreatyAdmin(SimpleHistoryAdmin):
             lines.append(format_html("{} since {}{}", qualifier.party, qualifier.since, because))
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
-    @admin.display(description="next deadline", ordering="next_deadline_date")
+    # A treaty with nothing stored (see `status_today`) has no date to sort by: after every date, and first when
+    # the admin reverses the order, on every database (PostgreSQL and SQLite put NULL at opposite ends).
+    @admin.display(description="next deadline", ordering=F("next_deadline_date").asc(nulls_last=True))
     def next_deadline(self, treaty):
         if not treaty.upcoming:
             return "—"
