@@ -220,7 +220,7 @@ def _few_or_all(ids: QuerySet) -> list[int] | QuerySet:
     its average of treaties), and where it guesses many it walks the whole list in order, waiting to meet them:
     16 ms for the one treaty named "number 4242" among 10,000. Named, they are counted exactly, and the few are
     looked up by id; many are still walked in order. One more query, which stops after `4 * FEW` rows: the union
-    names a treaty once for each of its names, parties and events that match (three times each, for a party), and
+    names a treaty once for each of its names, party links and events that match (a party's treaty several times), and
     making them distinct in SQL would read every match before stopping (15 ms for a word in every name)."""
     rows = [pk for row in ids[:4 * FEW] for pk in row.values()]  # each row is one id: {"pk": 1}, {"treaty_id": 1}
     found = set(rows)

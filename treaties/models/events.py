@@ -19,7 +19,7 @@ class _WithPartyLists(ModelIterable):
     """The rows, then their parties in one more query: the link table joined to the parties, for the rows loaded.
 
     A page of rows (a sliced queryset) names them. Many rows are selected by a subquery of the queryset instead:
-    naming the timeline's 456 rows cost Django 12 % more instructions than the whole page otherwise takes. The
+    naming the timeline's 456 rows made Django spend 12 % more instructions on the whole page. The
     subquery runs again, so a row that a commit in between took out of the selection (deleted, or superseded in a
     calendar) keeps an empty list; that commit moved the record's version, so what is built from these rows is
     cached under the version before it. A slice is never left to a subquery: a row committed into the window in
