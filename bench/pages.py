@@ -111,6 +111,8 @@ AS_OF = {
     "/treaties/?sort=entry_into_force&on=1999-01-01": "treaty list by entry into force, 1999",
     "/api/v1/treaties/?on=2030-01-01": "API: treaties as of 2030",
     "/treaties/?q=number+4242&on=2005-05-05": "treaty search as of 2005",
+    "/timeline/?on=2005-05-05": "timeline as of 2005",
+    "/timeline/?page=250": "timeline, page 250",
 }
 BARE = "/bench/bare/"
 

@@ -125,6 +125,25 @@ def test_the_page_links_every_treaty_from_a_list_a_screen_reader_can_reach(refer
     assert "Deadline to come</li>" in html and 'href="#tl-deadline"' in html
 
 
+def test_its_pages_hold_every_treaty_counted_from_the_kept_counts_unless_a_category_narrows_them(reference_data,
+                                                                                                  client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = '<g role="listitem"><a class="tl-row" href="/treaties/'
+    total, pages = Treaty.objects.count(), -(-Treaty.objects.count() // 40)
+    assert pages > 1
+    with CaptureQueriesContext(connection) as queries:
+        assert f"Page 1 of {pages}</span>" in page(client, "/timeline/")
+    # Counting every treaty costs a scan of them all on each request; the kept status counts say it in one row
+    # per status group.
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and 'FROM "treaties_treaty"' in q["sql"]]
+    assert page(client, f"/timeline/?page={pages}").count(rows) == total - 40 * (pages - 1)
+    arms = Treaty.objects.filter(category="arms_control").count()
+    on_the_last = arms - 40 if arms > 40 else arms  # a page past the last shows the last
+    assert page(client, "/timeline/?category=arms_control&page=2").count(rows) == on_the_last
+
+
 def test_the_years_links_and_form_work_without_javascript(reference_data, client):
     html = page(client, "/timeline/?category=arms_control&on=2025-06-01")
     assert "Showing <strong>2000–2026</strong>" in html

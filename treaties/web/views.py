@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -151,8 +150,10 @@ def timeline(request):
     treaties = Treaty.objects.order_by("short_name")
     if category:
         treaties = treaties.filter(category=category)
-    # A chart stays readable up to a few dozen rows; more go on further pages.
-    page = Paginator(treaties.with_record(), TIMELINE_ROWS).get_page(request.GET.get("page"))
+    # A chart stays readable up to a few dozen rows; more go on further pages. Without a category, how many
+    # treaties there are comes from the kept status counts, as on the treaty list, instead of counting them all.
+    counted = selectors.treaties_counted(selectors.TreatyFilters(category=category), on)
+    page = BoundedPaginator(treaties.with_record(), TIMELINE_ROWS, counted=counted).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     chart = timeline_chart(rows, selectors.lives(on, [t.pk for t in rows]), on, Window.from_query(request.GET, on))
     return render(request, "treaties/timeline.html", {
