@@ -147,7 +147,7 @@ def timeline(request):
     category = request.GET.get("category", "")
     if category not in Category.values:
         category = ""
-    treaties = Treaty.objects.order_by("short_name")
+    treaties = Treaty.objects.order_by("short_name", "id")  # the index's order: a name twice stays on one page
     if category:
         treaties = treaties.filter(category=category)
     # A chart stays readable up to a few dozen rows; more go on further pages. Without a category, how many
