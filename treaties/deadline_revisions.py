@@ -1,7 +1,7 @@
 """What calendar subscribers see change: each deadline's stable name and its revision.
 
-`revise` runs at the end of `derived.deadlines_refresh`, which every writer calls after changing a treaty's record
-(and `record_changed` calls for each treaty a renamed party appears in), so it runs in the writer's transaction.
+`revise` runs in `derived.record_changed`, which every writer calls after changing the record (for each treaty
+changed, and each treaty a renamed party appears in), so it runs in the writer's transaction.
 It compares each deadline's event, as a subscriber would read it (`calendars.content_digest`), with the one last
 published (`DeadlineRevision`): a difference is a new revision (SEQUENCE + 1, DTSTAMP now), however small and
 however soon after the last; the same content is no revision, so loading the same data again changes nothing.
@@ -15,25 +15,25 @@ from django.utils import timezone
 
 from . import versions
 from .calendars import content_digest
-from .models import DeadlineRevision, DeadlineRule, Treaty
+from .models import Deadline, DeadlineRevision, DeadlineRule, Treaty, TreatyEvent
 from .transfer.formats import natural_keys
 
 
-def _name_unnamed(treaty: Treaty) -> int:
-    """Store the key an export would give each of the treaty's unnamed events and deadlines (kind and date).
+def _name_unnamed(treaty_ids) -> int:
+    """Store the key an export would give each of these treaties' unnamed events and deadlines (kind and date).
 
     The calendars' UIDs are made from these keys; stored, they stay when the date is corrected later."""
     named = 0
-    for rows in (treaty.events.all(), treaty.deadlines.filter(rule=DeadlineRule.NONE)):
-        if not rows.filter(key="").exists():
-            continue
-        # The export's and the import's order, so all three give the same key to the same record.
-        items = list(rows.order_by("date", "id"))
-        keys = natural_keys([(item.key, item.kind, item.when.isoformat()) for item in items])
-        for item, key in zip(items, keys, strict=True):
-            if not item.key:
-                type(item).objects.filter(pk=item.pk).update(key=key)
-                named += 1
+    for rows in (TreatyEvent.objects.all(), Deadline.objects.filter(rule=DeadlineRule.NONE)):
+        rows = rows.filter(treaty_id__in=treaty_ids)
+        for treaty_id in sorted(set(rows.filter(key="").values_list("treaty_id", flat=True))):
+            # The export's and the import's order, so all three give the same key to the same record.
+            items = list(rows.filter(treaty_id=treaty_id).order_by("date", "id"))
+            keys = natural_keys([(item.key, item.kind, item.when.isoformat()) for item in items])
+            for item, key in zip(items, keys, strict=True):
+                if not item.key:
+                    type(item).objects.filter(pk=item.pk).update(key=key)
+                    named += 1
     return named
 
 
@@ -46,13 +46,14 @@ def _first_published(treaty: Treaty, now: dt.datetime) -> dt.datetime:
 
 
 @transaction.atomic
-def revise(*, treaty: Treaty) -> int:
-    """Count a revision for each of the treaty's deadlines whose event changed; returns how many were new or changed."""
-    named = _name_unnamed(treaty)
+def revise(*, treaty_ids) -> int:
+    """Count a revision for each of these treaties' deadlines whose event changed; returns how many were new or
+    changed."""
+    named = _name_unnamed(treaty_ids)
     now = timezone.now()
     revised = 0
-    deadlines = treaty.deadlines.select_related("treaty", "derived_from", "calendar_revision") \
-        .with_party_lists()
+    deadlines = Deadline.objects.filter(treaty_id__in=treaty_ids) \
+        .select_related("treaty", "derived_from", "calendar_revision").with_party_lists()
     for deadline in deadlines:
         digest = content_digest(deadline)
         try:

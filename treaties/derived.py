@@ -18,6 +18,10 @@ from .precision import PreciseDate
 from .rules import Fact, Provisions, derive_deadlines
 from .status import Status, status_change_days, status_on
 
+# Treaties whose derived rows are read and written together: a fixed number of queries per batch, and a bound on
+# the rows held in memory during a large import.
+BATCH = 2000
+
 
 @dataclass
 class Refresh:
@@ -38,15 +42,38 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
     return record_changed(treaty_ids=[treaty.pk])[treaty.pk]
 
 
-def _derive_deadlines(treaty: Treaty) -> Refresh:
-    events = {event.pk: event for event in treaty.events.with_party_lists()}
-    derived = derive_deadlines(treaty.provisions, [event.fact() for event in events.values()])
+def _derive_deadlines(treaty_ids) -> dict[int, Refresh]:
+    """Re-derive the rule-based deadlines of these treaties: their rows read in a few queries for all of them,
+    then only what changed written, row by row (with its history and signals)."""
+    treaties = Treaty.objects.filter(pk__in=treaty_ids)  # in name order, as each was derived on its own before
+    events = defaultdict(dict)
+    for event in TreatyEvent.objects.filter(treaty_id__in=treaty_ids).with_party_lists():
+        events[event.treaty_id][event.pk] = event
     # A conference the record has dated already (typed by an editor) is better than the schedule's year.
-    typed = {d.kind: d.date.year for d in treaty.deadlines.filter(rule=DeadlineRule.NONE).order_by("date")}
+    typed = defaultdict(dict)
+    for treaty_id, kind, date in Deadline.objects.filter(treaty_id__in=treaty_ids, rule=DeadlineRule.NONE) \
+            .order_by("date").values_list("treaty_id", "kind", "date"):
+        typed[treaty_id][kind] = date.year
+    derived = defaultdict(list)
+    for deadline in Deadline.objects.filter(treaty_id__in=treaty_ids).exclude(rule=DeadlineRule.NONE) \
+            .with_party_lists():
+        derived[deadline.treaty_id].append(deadline)
+    refreshes, stale = {}, []
+    for treaty in treaties:
+        pk = treaty.pk
+        refreshes[pk], gone = _derive_treaty(treaty, events[pk], typed[pk], derived[pk])
+        stale += gone
+    Deadline.objects.filter(pk__in=stale).delete()
+    return refreshes
+
+
+def _derive_treaty(treaty: Treaty, events: dict, typed: dict, stored: list[Deadline]) -> tuple[Refresh, list[int]]:
+    """One treaty's deadlines brought in line with its rules: what changed, and the stored rows no rule gives
+    any more (for the caller to delete)."""
+    derived = derive_deadlines(treaty.provisions, [event.fact() for event in events.values()])
     derived = [d for d in derived if not (d.rule == DeadlineRule.SCHEDULE
                                           and typed.get(d.kind, 0) >= d.when.earliest.year)]
-    existing = {_key(d.rule, d.derived_from_id, d.superseded_by_id): d
-                for d in treaty.deadlines.exclude(rule=DeadlineRule.NONE)}
+    existing = {_key(d.rule, d.derived_from_id, d.superseded_by_id): d for d in stored}
     result, keep = Refresh(), set()
     for rule_deadline in derived:
         source = events[rule_deadline.derived_from]
@@ -59,29 +86,31 @@ def _derive_deadlines(treaty: Treaty) -> Refresh:
             "date_until": rule_deadline.when.until,
             "description": rule_deadline.description,
             "source_url": source.source_url,
-            "derived_from": source,
-            "superseded_by": superseded_by,
+            # Ids, not the rows: comparing a stored deadline's related row would load it, a query each.
+            "derived_from_id": source.pk,
+            "superseded_by_id": superseded_by.pk if superseded_by else None,
             "superseded_on": superseded_by.date if superseded_by else None,
         }
         deadline = existing.get(key)
         if deadline is None:
             deadline = Deadline.objects.create(treaty=treaty, rule=rule_deadline.rule, **values)
             result.created.append(deadline)
-        elif any(getattr(deadline, name) != value for name, value in values.items()):
-            previous = deadline.when
-            for name, value in values.items():
-                setattr(deadline, name, value)
-            deadline.save()
-            if previous != deadline.when:
-                result.moved.append((deadline, previous))
+            concerned = set()
+        else:
+            concerned = {party.pk for party in deadline.party_list}
+            if any(getattr(deadline, name) != value for name, value in values.items()):
+                previous = deadline.when
+                for name, value in values.items():
+                    setattr(deadline, name, value)
+                deadline.save()
+                if previous != deadline.when:
+                    result.moved.append((deadline, previous))
         keep.add(deadline.pk)
-        if set(deadline.parties.all()) != set(source.parties.all()):
-            deadline.parties.set(source.parties.all())
-    stale = treaty.deadlines.exclude(rule=DeadlineRule.NONE).exclude(pk__in=keep)
-    result.deleted = len(stale)
-    stale.delete()
-    deadline_revisions.revise(treaty=treaty)
-    return result
+        if concerned != {party.pk for party in source.party_list}:
+            deadline.parties.set(source.party_list)
+    gone = [deadline.pk for deadline in stored if deadline.pk not in keep]
+    result.deleted = len(gone)
+    return result, gone
 
 
 def treaties_naming(party_ids) -> set[int]:
@@ -98,9 +127,14 @@ def record_changed(*, treaty_ids=(), party_ids=()) -> dict[int, Refresh]:
     their status again, in the writer's transaction. A party's change concerns every treaty that names it,
     because statuses name parties. Returns what changed in each treaty's derived deadlines."""
     _take_turn()
-    ids = set(treaty_ids) | (treaties_naming(party_ids) if party_ids else set())
-    refreshes = {treaty.pk: _derive_deadlines(treaty) for treaty in Treaty.objects.filter(pk__in=ids)}
-    intervals_refresh(treaty_ids=ids)  # all at once: a fixed number of queries per 2,000 treaties
+    ids = sorted(set(treaty_ids) | (treaties_naming(party_ids) if party_ids else set()))
+    refreshes = {}
+    # A fixed number of queries per BATCH treaties, plus a write for each row that changes.
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        refreshes |= _derive_deadlines(chunk)
+        deadline_revisions.revise(treaty_ids=chunk)
+    intervals_refresh(treaty_ids=ids, batch=BATCH)
     return refreshes
 
 
@@ -211,7 +245,7 @@ def status_intervals(treaty_id: int, facts: TreatyFacts) -> list[StatusInterval]
     return intervals
 
 
-def intervals_refresh(*, treaty_ids=None, batch: int = 2000) -> int:
+def intervals_refresh(*, treaty_ids=None, batch: int = BATCH) -> int:
     """Store again the status intervals of the given treaties (or all); returns how many were written."""
     ids = list(Treaty.objects.filter(**({"pk__in": treaty_ids} if treaty_ids is not None else {}))
                .order_by("pk").values_list("pk", flat=True))

@@ -8,11 +8,13 @@ from collections import Counter
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from feeds.models import DeadlineSuggestion
 from feeds.review import deadline_suggestion_accept
+from tests.support.factories import make_treaties
 from treaties import status_counts
 from treaties.derived import live_statuses_on, record_changed
 from treaties.models import Party, Statement, StatusCountChange, Treaty, TreatyEvent
@@ -217,3 +219,18 @@ def test_an_editor_saving_an_event_while_another_saves_the_treaty_waits_rather_t
     assert errors == []
     assert Treaty.objects.get(pk=treaty.pk).name == "Test Treaty, renamed"
     recounted_equals_kept()
+
+
+def test_refreshing_many_treaties_reads_them_in_as_many_queries_as_a_few(db):
+    """An import of thousands of treaties re-derives them in a fixed number of reads per batch, plus the writes of
+    what changed: reading each treaty's rows apart took a dozen queries a treaty. (The status intervals are
+    written again in batches of rows, more of them on SQLite, whose statements take fewer parameters.)"""
+    ids = [treaty.pk for treaty in make_treaties(30)]
+    record_changed(treaty_ids=ids)  # whatever the factory left to write (revisions of copied rows) is written
+    reads = []
+    for chosen in (ids[:3], ids):
+        with CaptureQueriesContext(connection) as queries:
+            record_changed(treaty_ids=chosen)
+        reads.append([q["sql"] for q in queries if q["sql"].startswith("SELECT")])
+    assert len(reads[0]) == len(reads[1]), reads
+    stored_equals_live()
