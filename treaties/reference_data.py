@@ -32,13 +32,16 @@ class _Stored:
     """The rows of one model already stored (a treaty's events, the dataset's statements), read in one query and
     found by natural key, each knowing the reason of its latest change: one query for many records, not one each."""
 
-    def __init__(self, rows: QuerySet, *key: str):
+    def __init__(self, rows: QuerySet, *key: str, linked: tuple[str, ...] = ()):
+        """`linked`: the many-to-many links `_Sync.links` will compare, read with the rows (one query each for all
+        of them, where reading each row's links took a query per row)."""
         latest = rows.model.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
         reason = latest.values(reason=Coalesce("history_change_reason", Value("")))[:1]
         self.model, self.key = rows.model, key
         # Lowest id last, so that it is the one found, as `.first()` found it.
         self.rows = {tuple(getattr(row, name) for name in key): row
-                     for row in rows.annotate(latest_reason=Subquery(reason)).order_by("-pk")}
+                     for row in rows.annotate(latest_reason=Subquery(reason)).prefetch_related(*linked)
+                     .order_by("-pk")}
 
     def find(self, lookup: dict):
         return self.rows.get(self._key(lookup))
@@ -89,10 +92,10 @@ class _Sync:
                 self.outcome = "updated"
         return self
 
-    def stored(self, name: str, *key: str) -> _Stored:
+    def stored(self, name: str, *key: str, linked: tuple[str, ...] = ()) -> _Stored:
         """The record's own rows of one kind (a treaty's events), to sync each of them against."""
         rows = getattr(self.obj, name).all()
-        return _Stored(rows.none() if self.outcome == "created" else rows, *key)
+        return _Stored(rows.none() if self.outcome == "created" else rows, *key, linked=linked)
 
     def done(self):
         self.counts[f"{self.label} {self.outcome}"] += 1
@@ -123,7 +126,8 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
         parties[party.name] = party
 
     treaties = {}
-    stored = _Stored(Treaty.objects.filter(slug__in=[row["slug"] for row in dataset["treaties"]]), "slug")
+    stored = _Stored(Treaty.objects.filter(slug__in=[row["slug"] for row in dataset["treaties"]]), "slug",
+                     linked=("parties",))
     for row in dataset["treaties"]:
         provisions = dict(row["provisions"])
         provisions["provision_sources"] = provisions.pop("sources")
@@ -142,7 +146,7 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
         for alias in row["aliases"]:
             _Sync(counts, "aliases", aliases, {"treaty": treaty, "name": alias["name"]},
                   {"language": alias["language"]}).done()
-        events = synced.stored("events", "key")
+        events = synced.stored("events", "key", linked=("parties",))
         for event in row["events"]:
             _Sync(
                 counts, "events", events, {"treaty": treaty, "key": event["key"]},
@@ -161,7 +165,7 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
         for event in dropped:
             event._change_reason = REASON
             event.delete()
-        deadlines = synced.stored("deadlines", "key")
+        deadlines = synced.stored("deadlines", "key", linked=("parties",))
         for deadline in row["deadlines"]:
             _Sync(
                 counts, "deadlines", deadlines, {"treaty": treaty, "key": deadline["key"]},
@@ -182,7 +186,8 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
                 _Sync(counts, "positions", positions, key,
                       {k: position[k] for k in ("position", "source_publisher", "source_kind")}).done()
 
-    stored = _Stored(Statement.objects.filter(url__in=[row["url"] for row in dataset["statements"]]), "url")
+    stored = _Stored(Statement.objects.filter(url__in=[row["url"] for row in dataset["statements"]]), "url",
+                     linked=("treaties",))
     for row in dataset["statements"]:
         fields = ("title", "outlet", "precision", "date_note", "speaker", "speaker_role", "quote", "language",
                   "voice")
