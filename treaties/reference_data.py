@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models import Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from . import versions
@@ -75,7 +75,10 @@ class _Sync:
         if self.outcome == "created" or any(getattr(self.obj, k) != v for k, v in values.items()):
             for name, value in values.items():
                 setattr(self.obj, name, value)
-            self.obj.full_clean(validate_unique=False, validate_constraints=False)
+            # The row it belongs to (a treaty, a dispute) was saved or read just before: checking that it exists
+            # would cost a query per row.
+            owners = [name for name, value in lookup.items() if isinstance(value, Model)]
+            self.obj.full_clean(exclude=owners, validate_unique=False, validate_constraints=False)
             self.obj._change_reason = REASON
             self.obj.save()
             if self.outcome == "created":
@@ -86,7 +89,9 @@ class _Sync:
         if self.outcome == "kept as edited":
             return self
         manager = getattr(self.obj, name)
-        if set(targets) != (set() if self.outcome == "created" else set(manager.all())):
+        if self.outcome == "created":
+            manager.add(*targets)  # nothing to compare with, nor to take away
+        elif set(targets) != set(manager.all()):
             manager.set(targets)
             if self.outcome == "unchanged":
                 self.outcome = "updated"
