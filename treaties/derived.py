@@ -45,11 +45,10 @@ def deadlines_refresh(*, treaty: Treaty) -> Refresh:
 def _derive_deadlines(treaty_ids) -> dict[int, Refresh]:
     """Re-derive the rule-based deadlines of these treaties: their rows read in a few queries for all of them,
     then only what changed written, row by row (with its history and signals)."""
-    treaties = Treaty.objects.filter(pk__in=treaty_ids)  # in name order, as each was derived on its own before
+    treaties = Treaty.objects.filter(pk__in=treaty_ids)  # in name order (within a batch), as before
     events = defaultdict(dict)
     for event in TreatyEvent.objects.filter(treaty_id__in=treaty_ids).with_party_lists():
         events[event.treaty_id][event.pk] = event
-    # A conference the record has dated already (typed by an editor) is better than the schedule's year.
     typed = defaultdict(dict)
     for treaty_id, kind, date in Deadline.objects.filter(treaty_id__in=treaty_ids, rule=DeadlineRule.NONE) \
             .order_by("date").values_list("treaty_id", "kind", "date"):
@@ -58,24 +57,34 @@ def _derive_deadlines(treaty_ids) -> dict[int, Refresh]:
     for deadline in Deadline.objects.filter(treaty_id__in=treaty_ids).exclude(rule=DeadlineRule.NONE) \
             .with_party_lists():
         derived[deadline.treaty_id].append(deadline)
-    refreshes, stale = {}, []
+    plans, stale = {}, []
     for treaty in treaties:
-        pk = treaty.pk
-        refreshes[pk], gone = _derive_treaty(treaty, events[pk], typed[pk], derived[pk])
+        rules = _rules_of(treaty, events[treaty.pk], typed[treaty.pk])
+        wanted = {_key(d.rule, d.derived_from, d.superseded_by) for d in rules}
+        # Of two stored rows with one key, the later in (date, id) order stays, the other goes.
+        stored = {_stored_key(d): d for d in derived[treaty.pk]}
+        kept = {key: deadline for key, deadline in stored.items() if key in wanted}
+        gone = [d.pk for d in derived[treaty.pk] if kept.get(_stored_key(d)) is not d]
+        plans[treaty.pk] = (treaty, rules, kept, len(gone))
         stale += gone
+    # Rows no rule gives any more go first: a deadline that follows from an event is one per event, and an event
+    # moved to another treaty in the same change has its deadline derived there.
     Deadline.objects.filter(pk__in=stale).delete()
-    return refreshes
+    return {pk: _derive_treaty(treaty, events[pk], rules, kept, deleted)
+            for pk, (treaty, rules, kept, deleted) in plans.items()}
 
 
-def _derive_treaty(treaty: Treaty, events: dict, typed: dict, stored: list[Deadline]) -> tuple[Refresh, list[int]]:
-    """One treaty's deadlines brought in line with its rules: what changed, and the stored rows no rule gives
-    any more (for the caller to delete)."""
+def _rules_of(treaty: Treaty, events: dict, typed: dict) -> list:
     derived = derive_deadlines(treaty.provisions, [event.fact() for event in events.values()])
-    derived = [d for d in derived if not (d.rule == DeadlineRule.SCHEDULE
-                                          and typed.get(d.kind, 0) >= d.when.earliest.year)]
-    existing = {_key(d.rule, d.derived_from_id, d.superseded_by_id): d for d in stored}
-    result, keep = Refresh(), set()
-    for rule_deadline in derived:
+    # A conference the record has dated already (typed by an editor) is better than the schedule's year.
+    return [d for d in derived
+            if not (d.rule == DeadlineRule.SCHEDULE and typed.get(d.kind, 0) >= d.when.earliest.year)]
+
+
+def _derive_treaty(treaty: Treaty, events: dict, rules: list, kept: dict, deleted: int) -> Refresh:
+    """One treaty's deadlines brought in line with its rules (`kept`: its stored ones that stay, by key)."""
+    result = Refresh(deleted=deleted)
+    for rule_deadline in rules:
         source = events[rule_deadline.derived_from]
         superseded_by = events[rule_deadline.superseded_by] if rule_deadline.superseded_by else None
         key = _key(rule_deadline.rule, source.pk, rule_deadline.superseded_by)
@@ -91,7 +100,7 @@ def _derive_treaty(treaty: Treaty, events: dict, typed: dict, stored: list[Deadl
             "superseded_by_id": superseded_by.pk if superseded_by else None,
             "superseded_on": superseded_by.date if superseded_by else None,
         }
-        deadline = existing.get(key)
+        deadline = kept.get(key)
         if deadline is None:
             deadline = Deadline.objects.create(treaty=treaty, rule=rule_deadline.rule, **values)
             result.created.append(deadline)
@@ -105,12 +114,9 @@ def _derive_treaty(treaty: Treaty, events: dict, typed: dict, stored: list[Deadl
                 deadline.save()
                 if previous != deadline.when:
                     result.moved.append((deadline, previous))
-        keep.add(deadline.pk)
         if concerned != {party.pk for party in source.party_list}:
-            deadline.parties.set(source.party_list)
-    gone = [deadline.pk for deadline in stored if deadline.pk not in keep]
-    result.deleted = len(gone)
-    return result, gone
+            deadline.parties_set(source.party_list)
+    return result
 
 
 def treaties_naming(party_ids) -> set[int]:
@@ -136,6 +142,10 @@ def record_changed(*, treaty_ids=(), party_ids=()) -> dict[int, Refresh]:
         deadline_revisions.revise(treaty_ids=chunk)
     intervals_refresh(treaty_ids=ids, batch=BATCH)
     return refreshes
+
+
+def _stored_key(deadline: Deadline) -> tuple:
+    return _key(deadline.rule, deadline.derived_from_id, deadline.superseded_by_id)
 
 
 def _key(rule: str, derived_from, superseded_by) -> tuple:

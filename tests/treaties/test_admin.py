@@ -311,3 +311,23 @@ def test_moving_an_event_to_another_treaty_re_derives_the_treaty_it_left(editor_
     response = editor_client.post(url, data, follow=True)
     assert response.status_code == 200 and TreatyEvent.objects.get(pk=entry.pk).treaty == other
     assert not new_start.deadlines.filter(kind="expiry").exists()  # nothing left to derive it from
+
+
+@pytest.mark.django_db
+def test_moving_a_withdrawal_notice_to_another_treaty_with_a_notice_period_moves_its_deadline_there(editor_client):
+    """A deadline that follows from an event is one per event: the treaty the event left gives its deadline up
+    before the treaty it joined derives its own. (The joined one was re-derived first and the save failed.)"""
+    left, joined = (Treaty.objects.create(slug=slug, short_name=slug, name=slug, category="arms_control",
+                                          kind="bilateral", withdrawal_notice_months=months)
+                    for slug, months in (("left", 3), ("joined", 6)))
+    notice = TreatyEvent.objects.create(treaty=left, kind="withdrawal_notice", date=dt.date(2026, 3, 1),
+                                        description="Notice.", source_url="https://example.org/notice", key="notice")
+    record_changed(treaty_ids=[left.pk, joined.pk])
+    assert left.deadlines.get(kind="withdrawal_effective").date == dt.date(2026, 6, 1)
+    url = reverse("admin:treaties_treatyevent_change", args=[notice.pk])
+    data = {"treaty": joined.pk, "kind": "withdrawal_notice", "date": "2026-03-01", "precision": "day",
+            "description": "Notice.", "source_url": "https://example.org/notice", "key": "notice", "date_note": ""}
+    response = editor_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert not left.deadlines.exists()
+    assert joined.deadlines.get(kind="withdrawal_effective").date == dt.date(2026, 9, 1)

@@ -234,3 +234,20 @@ def test_refreshing_many_treaties_reads_them_in_as_many_queries_as_a_few(db):
         reads.append([q["sql"] for q in queries if q["sql"].startswith("SELECT")])
     assert len(reads[0]) == len(reads[1]), reads
     stored_equals_live()
+
+
+def test_an_event_moved_to_a_treaty_named_before_its_own_has_its_deadline_derived_there_in_one_refresh(db):
+    """One deadline per event: the treaty the event left gives its deadline up before any treaty in the same
+    refresh derives one (they are derived in name order, and here the one it joined comes first)."""
+    joined, left = (Treaty.objects.create(slug=slug, short_name=slug, name=slug, category="arms_control",
+                                          kind="bilateral", withdrawal_notice_months=months)
+                    for slug, months in (("a-joined", 6), ("b-left", 3)))
+    notice = TreatyEvent.objects.create(treaty=left, kind="withdrawal_notice", date=dt.date(2026, 3, 1),
+                                        description="Notice.", source_url="https://example.org/notice", key="notice")
+    record_changed(treaty_ids=[left.pk])
+    TreatyEvent.objects.filter(pk=notice.pk).update(treaty=joined)  # as an import moving it would
+    refreshes = record_changed(treaty_ids=[left.pk, joined.pk])
+    assert (refreshes[left.pk].deleted, len(refreshes[joined.pk].created)) == (1, 1)
+    assert not left.deadlines.exists()
+    assert joined.deadlines.get(kind="withdrawal_effective").date == dt.date(2026, 9, 1)
+    stored_equals_live()

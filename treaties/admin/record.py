@@ -255,9 +255,11 @@ class TreatyEventAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        refresh_deadlines(request, form.instance.treaty)
+        # The treaty the event left first: a deadline that follows from an event is one per event, so the one
+        # derived there goes before the treaty it joined derives its own.
         if left := _treaty_left(form, change):
             refresh_deadlines(request, left)
+        refresh_deadlines(request, form.instance.treaty)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -60,6 +60,11 @@ class PartyList:
         loaded = self.__dict__.get(_LOADED_PARTIES)
         return loaded if loaded is not None else list(self.parties.all())
 
+    def parties_set(self, parties: list[Party]) -> None:
+        """Link exactly these parties (given in `party_list`'s order); `party_list` says so from then on."""
+        self.parties.set(parties)
+        self.__dict__[_LOADED_PARTIES] = list(parties)
+
 
 class TreatyEvent(PartyList, Dated, Sourced):
     treaty = models.ForeignKey("treaties.Treaty", on_delete=models.CASCADE, related_name="events")
