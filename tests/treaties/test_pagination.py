@@ -21,3 +21,11 @@ def test_the_api_says_whether_its_count_is_exact(reference_data, client, monkeyp
     monkeypatch.setattr(pagination, "COUNT_LIMIT", 30)
     capped = client.get("/api/v1/statements/?page_size=10", HTTP_ACCEPT="application/json").json()
     assert (capped["count"], capped["count_exact"]) == (30, False) and capped["next"]
+
+
+def test_past_the_limit_the_last_page_says_how_to_reach_the_rest(reference_data, client, monkeypatch):
+    """The timeline (like every list) pages through the first rows only; its last page says so."""
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 40)
+    page = client.get("/timeline/").content.decode()
+    assert "Page 1 of 1" in page and "Pages go as far as the first 40; narrow the list to reach the rest." in page
+    assert "narrow the list" not in client.get("/timeline/?category=trade").content.decode()
