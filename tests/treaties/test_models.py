@@ -1,8 +1,10 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from treaties.models import Deadline, Party, Statement, Treaty, TreatyEvent
 
@@ -103,6 +105,26 @@ def test_party_lists_come_in_one_query_in_name_order_for_exactly_the_rows_select
         lists = [[p.slug for p in row.party_list] for row in loaded]
     assert [row.pk for row in loaded] == [rows[1].pk, rows[2].pk]
     assert lists == [["abe", "zed"], []]
+
+
+def test_a_few_rows_are_named_in_their_parties_query_and_many_selected_by_a_subquery(treaty, monkeypatch):
+    # Named, a few rows' links come from the link table's index whatever the planner thinks of the rows' own
+    # query: PostgreSQL once walked 100,000 events by primary key to join one treaty's 28 to their links.
+    from treaties.models import events
+
+    rows = [event(treaty, kind="signed", date=dt.date(year, 1, 1)) for year in (2001, 2002, 2003)]
+    for row in rows:
+        row.save()
+    monkeypatch.setattr(events, "NAMED_ROWS", 3)
+    with CaptureQueriesContext(connection) as queries:
+        list(TreatyEvent.objects.filter(treaty=treaty).with_party_lists())
+    named = re.search(r'"treatyevent_id" IN \(([\d, ]+)\)', queries.captured_queries[1]["sql"])
+    assert named and {int(pk) for pk in named[1].split(", ")} == {row.pk for row in rows}
+
+    monkeypatch.setattr(events, "NAMED_ROWS", 2)
+    with CaptureQueriesContext(connection) as queries:
+        list(TreatyEvent.objects.filter(treaty=treaty).with_party_lists())
+    assert '"treatyevent_id" IN (SELECT' in queries.captured_queries[1]["sql"]
 
 
 def test_a_page_of_rows_keeps_its_parties_when_a_row_committed_in_between_moves_the_page(treaty, monkeypatch):
