@@ -348,8 +348,10 @@ CACHES = {
     "pages": env.cache("PAGE_CACHE_URL", default=env.str("CACHE_URL", default="locmemcache://pages")),
 }
 # A stalled Redis fails a request after 2 s instead of holding a web process for ever (the URL may say otherwise).
+# Django's backend, with its clients kept (tracker/redis_cache.py).
 for _cache in CACHES.values():
     if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "tracker.redis_cache.RedisCache"
         _cache.setdefault("OPTIONS", {}).setdefault("socket_timeout", 2)
         _cache["OPTIONS"].setdefault("socket_connect_timeout", 2)
 # A stuck SMTP server must fail a send (and retry it later), not hang a worker for ever.

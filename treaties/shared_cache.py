@@ -3,19 +3,13 @@ only moves forward, a counter that starts its own expiry). None where that cache
 per-process default): callers fall back to the cache API, or to the database."""
 
 import redis
-from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-
-_clients: dict[tuple[str, str], redis.Redis] = {}
 
 
 def redis_of(alias: str) -> redis.Redis | None:
     """The client Django's cache itself writes with (its first server, its database and OPTIONS: TLS, timeouts),
-    made once per process and settings: building a client costs more than the round trip it is for."""
+    one per process and pool (tracker/redis_cache.py): building a client costs more than the round trip it is for."""
     if not isinstance(cache := caches[alias], RedisCache):
         return None
-    key = (alias, repr(settings.CACHES[alias].get("LOCATION")))  # a list where several servers are named
-    if key not in _clients:
-        _clients[key] = cache._cache.get_client(write=True)  # Django has no public name for it
-    return _clients[key]
+    return cache._cache.get_client(write=True)  # Django has no public name for it

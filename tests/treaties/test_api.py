@@ -87,7 +87,7 @@ def test_the_rate_limit_counts_in_a_shared_redis_and_lets_the_window_expire(refe
     url, prefix = require_redis(), f"rate-test-{uuid.uuid4().hex}"
     # Never cache.clear() here: on Redis it empties the whole database, the machine's own keys with it.
     settings.CACHES = {**settings.CACHES, "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}}
+        "BACKEND": "tracker.redis_cache.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}}
     settings.API_RATE_LIMIT = "3/minute"
     store = redis.Redis.from_url(url)
     assert redis_of("default") is not None  # counted in one round trip, not through Django's incr and add

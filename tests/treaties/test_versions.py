@@ -69,7 +69,7 @@ def test_moving_it_once_for_many_saves_needs_a_transaction_around_them(transacti
 @pytest.fixture
 def published(settings):
     # Each test process keys its own copy: xdist runs several at once on the same Redis database.
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": require_redis(),
+    redis = {"BACKEND": "tracker.redis_cache.RedisCache", "LOCATION": require_redis(),
              "KEY_PREFIX": f"versions-{os.getpid()}"}
     settings.CACHES = {**settings.CACHES, "pages": redis}
     store = versions._published_store()
@@ -136,7 +136,7 @@ def test_a_change_the_app_did_not_publish_shows_once_the_copy_expires(published,
 
 @pytest.mark.django_db
 def test_without_redis_the_version_is_read_from_the_database(settings):
-    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "tracker.redis_cache.RedisCache",
                                                      "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens
     Party.objects.create(name="Atlantis", slug="atlantis")
     assert versions.current() == versions._from_database()
