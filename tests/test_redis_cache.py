@@ -20,8 +20,9 @@ def test_a_redis_cache_url_gets_the_backend_that_keeps_its_clients():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", "CACHE_URL": "redis://127.0.0.1:6379/1"}
     env.pop("PAGE_CACHE_URL", None)
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
     default, pages, options = result.stdout.split(maxsplit=2)
-    assert default == pages == "tracker.redis_cache.RedisCache", result.stderr
+    assert default == pages == "tracker.redis_cache.RedisCache"
     assert "'socket_timeout': 2" in options
 
 

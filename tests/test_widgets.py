@@ -1,5 +1,6 @@
 """The filter forms' select (treaties.web.forms.FilterSelect, written without templates) writes what Django's does."""
 
+import datetime as dt
 from unittest import mock
 
 from django import forms
@@ -19,12 +20,29 @@ def choices(select):
         marked = forms.ChoiceField(choices=[("a", "A")], widget=select(attrs={
             "class": "x <y>", "data-n": 1, "autofocus": True, "disabled": False, "aria-label": "Choose “A”"}))
         empty = forms.ChoiceField(choices=[], required=False, widget=select)
+        # Groups Django writes without an <optgroup>, and labels its templates print in the site's formats.
+        unnamed = forms.ChoiceField(choices=[(None, [("x", "X")]), ("", [("y", "Y")]), (0, [("z", "Z")]), ("a", "A")],
+                                    required=False, widget=select)
+        formatted = forms.ChoiceField(required=False, widget=select, choices=[
+            ("d", dt.date(2001, 2, 3)), ("t", dt.datetime(2001, 2, 3, 4, 5, tzinfo=dt.UTC)), ("f", 1234.5),
+            ("h", Markup()), (dt.date(2002, 1, 1), [("g", "G")])])
     return Choices
+
+
+class Markup:
+    """Not a string, though it says it is safe HTML: Django's templates print its str(), escaped."""
+
+    def __html__(self):
+        return "<b>html</b>"
+
+    def __str__(self):
+        return "<b>str</b>"
 
 
 def test_the_filter_select_writes_exactly_what_djangos_select_and_its_templates_write(db):
     ours, djangos = choices(FilterSelect), choices(forms.Select)
-    for data in [None, {"plain": "1", "optional": "", "grouped": "y", "marked": "a"}, {"plain": "<nope>"}]:
+    for data in [None, {"plain": "1", "optional": "", "grouped": "y", "marked": "a", "unnamed": "z", "formatted": "g"},
+                 {"plain": "<nope>"}]:
         for name in ours.base_fields:
             assert str(ours(data)[name]) == str(djangos(data)[name]), (name, data)
 

@@ -9,7 +9,8 @@ from django.core.cache.backends.redis import RedisCache
 
 def redis_of(alias: str) -> redis.Redis | None:
     """The client Django's cache itself writes with (its first server, its database and OPTIONS: TLS, timeouts),
-    one per process and pool (tracker/redis_cache.py): building a client costs more than the round trip it is for."""
+    kept by the cache (tracker/redis_cache.py; Django makes a cache object per thread, so one per thread and pool):
+    building a client costs more than the round trip it is for."""
     if not isinstance(cache := caches[alias], RedisCache):
         return None
     return cache._cache.get_client(write=True)  # Django has no public name for it

@@ -112,19 +112,26 @@ def test_a_few_rows_are_named_in_their_parties_query_and_many_selected_by_a_subq
     # query: PostgreSQL once walked 100,000 events by primary key to join one treaty's 28 to their links.
     from treaties.models import events
 
+    abe, zed = Party.objects.create(name="Abe", slug="abe"), Party.objects.create(name="Zed", slug="zed")
     rows = [event(treaty, kind="signed", date=dt.date(year, 1, 1)) for year in (2001, 2002, 2003)]
     for row in rows:
         row.save()
+    rows[0].parties.add(zed, abe)
+    rows[2].parties.add(zed)
+    lists = {rows[0].pk: ["abe", "zed"], rows[1].pk: [], rows[2].pk: ["zed"]}
+
     monkeypatch.setattr(events, "NAMED_ROWS", 3)
     with CaptureQueriesContext(connection) as queries:
-        list(TreatyEvent.objects.filter(treaty=treaty).with_party_lists())
+        loaded = list(TreatyEvent.objects.filter(treaty=treaty).with_party_lists())
     named = re.search(r'"treatyevent_id" IN \(([\d, ]+)\)', queries.captured_queries[1]["sql"])
-    assert named and {int(pk) for pk in named[1].split(", ")} == {row.pk for row in rows}
+    assert named and {int(pk) for pk in named[1].split(", ")} == set(lists)
+    assert {row.pk: [p.slug for p in row.party_list] for row in loaded} == lists
 
     monkeypatch.setattr(events, "NAMED_ROWS", 2)
     with CaptureQueriesContext(connection) as queries:
-        list(TreatyEvent.objects.filter(treaty=treaty).with_party_lists())
+        loaded = list(TreatyEvent.objects.filter(treaty=treaty).with_party_lists())
     assert '"treatyevent_id" IN (SELECT' in queries.captured_queries[1]["sql"]
+    assert {row.pk: [p.slug for p in row.party_list] for row in loaded} == lists
 
 
 def test_a_page_of_rows_keeps_its_parties_when_a_row_committed_in_between_moves_the_page(treaty, monkeypatch):

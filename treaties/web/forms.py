@@ -1,8 +1,10 @@
 import re
 
 from django import forms
+from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 from .. import search, selectors
 from ..models import Category, Party, TreatyKind
@@ -31,17 +33,23 @@ class FilterSelect(forms.Select):
         wanted, chosen = self.format_value(value), False
         for group, labels in self.choices:
             grouped = isinstance(labels, (list, tuple))
-            if grouped:
-                parts.append(format_html('\n  <optgroup label="{}">', group))
+            tagged = grouped and group  # as Django's: a group named None, "" or 0 gets no <optgroup> of its own
+            if tagged:
+                parts.append(format_html('\n  <optgroup label="{}">', _text(group)))
             for option, label in labels if grouped else [("" if group is None else group, labels)]:
                 selected = not chosen and str(option) in wanted  # as Django's: only the first match is selected
                 chosen |= selected
-                parts.append(f'\n  <option value="{conditional_escape(option)}"{" selected" if selected else ""}>'
-                             f"{conditional_escape(label)}</option>\n")
-            if grouped:
+                shown = conditional_escape(option if isinstance(option, str) else str(option))
+                parts.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>{_text(label)}</option>\n')
+            if tagged:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html or conditional_escape
+
+
+def _text(value) -> str:
+    """A label as `{{ label }}` prints it in Django's templates: a date or number in the site's format, escaped."""
+    return conditional_escape(value if isinstance(value, str) else str(localize(template_localtime(value))))
 
 
 def _attributes(attrs: dict) -> str:
