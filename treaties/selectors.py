@@ -99,6 +99,12 @@ def statuses_on(on: dt.date, treaty_ids) -> dict[int, Status]:
     return statuses
 
 
+def status_of(treaty: Treaty) -> Status:
+    """The status of a treaty `treaty_search` found, from the interval it was found by: no query (for a page of 50,
+    2 ms less than `statuses_on`)."""
+    return Status.from_dict(treaty.status_detail)
+
+
 def lives(on: dt.date, treaty_ids) -> dict[int, tuple[list[Span], Status]]:
     """Each treaty's spans of unchanged status up to `on` and its status on `on`, from its stored intervals, in
     one query. Plain rows, not models, and each status read as the database's text of it, parsed only where it
@@ -228,7 +234,8 @@ def _few_or_all(ids: QuerySet) -> list[int] | QuerySet:
 
 
 def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
-    """Treaties matching the filters, annotated with their next deadline and entry into force."""
+    """Treaties matching the filters, annotated with their next deadline, entry into force and status (read it
+    with `status_of`)."""
     # The stored interval that holds on `on` carries the status, the next deadline and the entry into force:
     # one join, so sorting and filtering never evaluate a subquery per treaty. Every treaty has exactly one
     # interval on any day, so an inner join (made by a condition on a column the indexes hold) drops none, and
@@ -244,7 +251,8 @@ def treaty_search(filters: TreatyFilters, on: dt.date) -> QuerySet:
     treaties = (
         Treaty.objects.annotate(day=FilteredRelation("status_intervals", condition=on_day(on, "status_intervals")))
         .filter(*on_the_day)
-        .annotate(next_deadline=F("day__next_deadline"), entry_into_force=F("day__entry_into_force"))
+        .annotate(next_deadline=F("day__next_deadline"), entry_into_force=F("day__entry_into_force"),
+                  status_detail=F("day__detail"))
     )
     if filters.q:
         parties = Party.objects.filter(Q(name__icontains=filters.q) | Q(short_name__icontains=filters.q))

@@ -161,6 +161,18 @@ def test_the_stored_intervals_give_the_live_status_on_every_day_a_status_changes
 
 
 @pytest.mark.parametrize("day", ["2026-11-27", "2021-02-04", "2011-02-05", "1990-06-30", "2199-12-31"])
+def test_the_treaty_lists_status_read_from_the_interval_it_found_each_treaty_by_is_the_stored_one(reference_data,
+                                                                                                  day):
+    # The list and the API read each treaty's status from the join `treaty_search` finds it by, not another query.
+    from treaties.selectors import TreatyFilters, status_of, statuses_on, treaty_search
+
+    day = dt.date.fromisoformat(day)
+    found = list(treaty_search(TreatyFilters(sort="name"), day))
+    assert len(found) == Treaty.objects.count()  # every shipped treaty has its intervals stored
+    assert {t.pk: status_of(t) for t in found} == statuses_on(day, [t.pk for t in found])
+
+
+@pytest.mark.parametrize("day", ["2026-11-27", "2021-02-04", "2011-02-05", "1990-06-30", "2199-12-31"])
 def test_a_treatys_life_read_from_its_stored_intervals_is_the_live_rules_day_by_day(reference_data, day):
     """The spans the timeline draws: each starts where the live status (code and who suspended) changes, holds
     unchanged on every day that status could change within it, and runs on to `day`; the life starts with the

@@ -76,11 +76,8 @@ class TreatyMixin:
     pagination_class = Pagination
 
     def get_serializer_context(self):
+        # Each treaty's status on `on`, by id: set by the list for its page, by the detail view for its one.
         return {**super().get_serializer_context(), "statuses": getattr(self, "statuses", {})}
-
-    def with_statuses(self, treaties):
-        self.statuses = selectors.statuses_on(self.request.as_of, [t.pk for t in treaties])
-        return treaties
 
 
 @extend_schema(parameters=filters.parameters(filters.TreatyListFilters))
@@ -94,7 +91,9 @@ class TreatyList(TreatyMixin, generics.ListAPIView):
         return _treaties_prefetched(selectors.treaty_search(chosen, self.request.as_of), self.request.as_of)
 
     def paginate_queryset(self, queryset):
-        return self.with_statuses(super().paginate_queryset(queryset))
+        page = super().paginate_queryset(queryset)
+        self.statuses = {treaty.pk: selectors.status_of(treaty) for treaty in page}
+        return page
 
 
 @extend_schema(parameters=[filters.on_parameter()])
@@ -107,7 +106,9 @@ class TreatyDetail(TreatyMixin, generics.RetrieveAPIView):
         return _treaties_prefetched(Treaty.objects.all(), self.request.as_of)
 
     def get_object(self):
-        return self.with_statuses([super().get_object()])[0]
+        treaty = super().get_object()
+        self.statuses = selectors.statuses_on(self.request.as_of, [treaty.pk])
+        return treaty
 
 
 @extend_schema(parameters=filters.parameters(filters.PartyListFilters, on=False))

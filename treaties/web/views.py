@@ -45,12 +45,11 @@ def treaty_list(request):
     )
     page = BoundedPaginator(treaties, PAGE_SIZE, counted=selectors.treaties_counted(filters, on)).get_page(
         request.GET.get("page"))
-    rows = list(page.object_list)
-    statuses = selectors.statuses_on(on, [t.pk for t in rows])
     return render(
         request,
         "treaties/treaty_list.html",
-        {"form": form, "page": page, "rows": [(t, statuses[t.pk]) for t in rows], "filters": filters},
+        {"form": form, "page": page, "rows": [(t, selectors.status_of(t)) for t in page.object_list],
+         "filters": filters},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
