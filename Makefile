@@ -10,6 +10,12 @@ LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -
 
 .PHONY: install lock run test lint migrate data clean bench bench-smoke
 
+# Python caches what it compiles, and pytest what it rewrites, even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE=1 here): without the caches every test process rewrote the asserts of some 350 modules
+# of its plugins again (schemathesis, hypothesis: 4 of its 8 s of collecting), and every worker and server a test
+# starts compiled the project anew.
+unexport PYTHONDONTWRITEBYTECODE
+
 install: $(STAMP)
 
 # Exactly the locked versions, each checked against its hash; then the project itself, which adds none.
