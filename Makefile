@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --upgrade \
 	--quiet --custom-compile-command "make lock"
 
-.PHONY: install lock run test lint migrate data clean bench bench-smoke
+.PHONY: install lock run test screenshots lint migrate data clean bench bench-smoke
 
 # Python caches what it compiles, and pytest what it rewrites, even where the environment says not to
 # (PYTHONDONTWRITEBYTECODE=1 here): without the caches every test process rewrote the asserts of some 350 modules
@@ -49,15 +49,24 @@ node_modules/.installed: package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: the page audits (tests/pages) will be skipped"; fi
 
+# One test process more than the machine has cores: a third of the suite's time is spent waiting on the servers,
+# browsers and workers it starts, which a third process fills (two cores: 2 min 07 s against 2 min 18 s on SQLite,
+# 2 min 26 s against 2 min 35 s on PostgreSQL; docs/benchmarks.md).
+TEST_PROCESSES ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: install node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 	# Fault drills restart and kill servers of their own, and their timings want the machine free of the rest of
 	# the suite, so they run after it: side by side, one a process, as each has its own Redis or cluster and
 	# mostly waits (serially 12 s of CPU in 40 s).
-	$(BIN)/pytest -m drill -n 3 --dist load $(PYTEST_ARGS)
+	$(BIN)/pytest tests/drills -m drill -n 3 --dist load $(PYTEST_ARGS)
+
+# The browser tests and page audits, saving each page as Chromium draws it to var/screenshots/, for a person to
+# look at (`make test` takes none: they were a fifth of those tests' time).
+screenshots: install node_modules/.installed
+	SCREENSHOTS=1 $(BIN)/pytest -n $(TEST_PROCESSES) tests/pages tests/treaties/test_browser.py $(PYTEST_ARGS)
 
 # Benchmarks (bench/, figures in docs/benchmarks.md): each against its ceiling, interleaved, on PostgreSQL, each in
 # a database of its own that it generates once. `make bench` takes an hour or more; `make bench-smoke` runs each

@@ -1,5 +1,6 @@
 """Every page type at a phone's width and a laptop's, in a real Chromium: nothing off-screen, controls big
-enough to tap, and a screenshot of each for a person to look at (var/screenshots/<width>/<page>.png).
+enough to tap, and with SCREENSHOTS=1 (`make screenshots`) a screenshot of each for a person to look at
+(var/screenshots/<width>/<page>.png).
 """
 
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.pages.public_pages import SERVER_ERROR, report
-from tests.support.browser import SCREENSHOTS
+from tests.support.browser import screenshot
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
@@ -17,14 +18,12 @@ TAP_TARGETS = (Path(__file__).parent / "tap_targets.js").read_text()
 
 def walk(browser, site, viewport, check, *, screenshots=False) -> dict:
     """Open every page type at this size, screenshot it if asked, and collect what `check` finds wrong on each."""
-    folder = SCREENSHOTS / str(viewport["width"])
-    folder.mkdir(parents=True, exist_ok=True)
     page = site.new_tab(browser, viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
     found = {}
     for page_type in [*site.pages, SERVER_ERROR]:
         page.goto(site.url + page_type.path)
         if screenshots:
-            page.screenshot(path=folder / f"{page_type.name}.png", full_page=True)
+            screenshot(page, f"{viewport['width']}/{page_type.name}")
         problems = check(page)
         if problems:
             found[page_type.path] = problems

@@ -12,9 +12,20 @@ import pytest
 from tests.support.services import require
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# Screenshots are for a person to look at (`make screenshots`); a plain run takes none, as they were a fifth of the
+# browser tests' time (a full-page one 0.15–0.3 s).
+TAKE_SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
+    """What the tab shows, as var/screenshots/<name>.png, when screenshots are asked for (SCREENSHOTS=1)."""
+    if TAKE_SCREENSHOTS:
+        path = SCREENSHOTS / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=path, full_page=full_page)
 
 
 @pytest.fixture

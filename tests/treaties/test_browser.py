@@ -1,6 +1,7 @@
 """A reader's walk through the site in a real Chromium (Debian's), driven by Playwright.
 
-Screenshots land in var/screenshots/ (not committed) for a person to look at.
+With SCREENSHOTS=1 (`make screenshots`), screenshots land in var/screenshots/ (not committed) for a person to
+look at.
 """
 
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.support.browser import SCREENSHOTS
+from tests.support.browser import screenshot
 from tests.support.services import require
 from treaties.models import Treaty
 from treaties.selectors import treaties_with_status
@@ -19,7 +20,6 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.fixture
 def site(live_server, reference_data):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return live_server.url
 
 
@@ -28,7 +28,7 @@ def test_a_reader_walks_from_the_dashboard_to_new_start_and_the_timeline(site, b
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     page.goto(site + "/")
     assert page.locator("h1").inner_text() == "What falls due next"
-    page.screenshot(path=SCREENSHOTS / "dashboard.png", full_page=True)
+    screenshot(page, "dashboard")
 
     page.get_by_role("link", name="Lapsed", exact=True).click()
     page.wait_for_url("**/treaties/?status=lapsed")
@@ -42,14 +42,14 @@ def test_a_reader_walks_from_the_dashboard_to_new_start_and_the_timeline(site, b
     rows = page.locator("tbody tr")
     assert any(row.startswith("Paris Agreement") for row in rows.all_inner_texts())
     assert rows.count() == min(Treaty.objects.filter(category="environment").count(), 25)
-    page.screenshot(path=SCREENSHOTS / "list-filtered.png", full_page=True)
+    screenshot(page, "list-filtered")
 
     page.goto(site + "/treaties/?q=%D0%94%D0%A1%D0%9D%D0%92")  # ДСНВ
     page.get_by_role("link", name="New START").click()
     page.wait_for_url("**/treaties/new-start/")
     assert "Expired" in page.locator("main").inner_text()
     assert page.locator("#today-marker").is_visible()
-    page.screenshot(path=SCREENSHOTS / "new-start.png", full_page=True)
+    screenshot(page, "new-start")
 
     page.get_by_label("As of").fill("2025-12-01")
     page.get_by_role("button", name="Show").click()
@@ -57,12 +57,12 @@ def test_a_reader_walks_from_the_dashboard_to_new_start_and_the_timeline(site, b
     main = page.locator("main").inner_text()
     assert "In force since 5 February 2011" in main and "Suspended by Russia since 21 February 2023" in main
     assert "in 66 days" in main
-    page.screenshot(path=SCREENSHOTS / "new-start-2025-12-01.png", full_page=True)
+    screenshot(page, "new-start-2025-12-01")
 
     page.get_by_role("link", name="Timeline").first.click()
     page.wait_for_url("**/timeline/**")
     assert page.locator("a.tl-row").count() == min(Treaty.objects.count(), 40)
-    page.screenshot(path=SCREENSHOTS / "timeline.png", full_page=True)
+    screenshot(page, "timeline")
     page.locator("a.tl-row").filter(has_text="New START").click()
     page.wait_for_url("**/treaties/new-start/**")
 
@@ -75,7 +75,7 @@ def test_the_pages_fit_a_phone_without_sideways_scrolling(site, browser):
         page.goto(site + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
-        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        screenshot(page, name)
 
 
 @pytest.mark.services
@@ -107,10 +107,10 @@ def test_no_page_breaks_the_content_security_policy(site, browser, django_user_m
         page.goto(site + path)
         page.wait_for_load_state("networkidle")
     page.goto(site + "/admin/treaties/treaty/")
-    page.screenshot(path=SCREENSHOTS / "admin-treaties.png", full_page=True)
+    screenshot(page, "admin-treaties")
     page.goto(site + "/api/v1/docs/")
     page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
-    page.screenshot(path=SCREENSHOTS / "api-docs.png", full_page=False)
+    screenshot(page, "api-docs", full_page=False)
     assert violations == []
 
 
@@ -144,7 +144,7 @@ def test_the_timeline_opens_on_recent_years_fits_the_screen_and_its_links_take_k
     focused = page.evaluate("document.activeElement.querySelector('title').textContent")
     tip = page.locator(".tl-tip")
     assert tip.is_visible() and tip.inner_text() == focused
-    page.screenshot(path=SCREENSHOTS / f"timeline-{width}.png", full_page=False)
+    screenshot(page, f"timeline-{width}", full_page=False)
 
     page.locator(".tl-table summary").click()
     page.add_script_tag(path=str(AXE))
