@@ -50,8 +50,8 @@ node_modules/.installed: package-lock.json
 	else echo "npm not found: the page audits (tests/pages) will be skipped"; fi
 
 # One test process more than the machine has cores: a third of the suite's time is spent waiting on the servers,
-# browsers and workers it starts, which a third process fills (two cores: 2 min 07 s against 2 min 18 s on SQLite,
-# 2 min 26 s against 2 min 35 s on PostgreSQL; docs/benchmarks.md).
+# browsers and workers it starts, which a third process fills (on two cores pytest takes about 10 s less on each
+# database; docs/benchmarks.md, "The test suite").
 TEST_PROCESSES ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: install node_modules/.installed
 	$(BIN)/ruff check .
