@@ -52,7 +52,7 @@ node_modules/.installed: package-lock.json
 # One test process more than the machine has cores: a third of the suite's time is spent waiting on the servers,
 # browsers and workers it starts, which a third process fills (on two cores pytest takes about 10 s less on each
 # database; docs/benchmarks.md, "The test suite").
-TEST_PROCESSES ?= $(shell echo $$(( $$(nproc) + 1 )))
+TEST_PROCESSES ?= $(shell $(PYTHON) -c "import os; print(os.cpu_count() + 1)")
 test: install node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
