@@ -1,7 +1,7 @@
 """Fault drills: each ends with every due reminder delivered once and nothing lost. Each drill restarts or
 kills only servers it started itself (tests/drills/conftest.py): its own Redis on a free port, and on
 PostgreSQL its own cluster; never the machine's. Their waits want CPU to spare, so `make test` runs them after
-the rest of the suite, side by side (`pytest -m drill -n 3`): each has its own servers and mostly waits."""
+the rest of the suite, side by side (`pytest tests/drills -m drill -n 3`): each has its own servers and mostly waits."""
 
 import subprocess
 import sys
