@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Q
@@ -6,6 +8,8 @@ from django.test import override_settings
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
 from tests.support.browser import browser  # noqa: F401 - a fixture for tests in a real Chromium
 from tests.support.reference_snapshot import SharedDataset, restore
+from tests.support.services import require_redis
+from treaties import versions
 
 # What makes pytest-django run a test as a TransactionTestCase, whose writes are committed.
 COMMITTING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
@@ -78,6 +82,21 @@ def empty_cache():
 
     for alias in ("default", "pages"):
         caches[alias].clear()
+
+
+@pytest.fixture
+def pages_in_redis(settings):
+    """Pages cached in the machine's Redis, as in production, so that the record's version is published there on
+    commit (`treaties.versions`). Yields the client the version is published with. A prefix of this test's own:
+    xdist runs several at once on the same Redis database, and a Redis cache is never cleared (that would empty
+    the machine's database)."""
+    prefix = f"test-pages-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "tracker.redis_cache.RedisCache",
+                                                     "LOCATION": require_redis(), "KEY_PREFIX": prefix}}
+    store = versions._published_store()
+    yield store
+    if keys := list(store.scan_iter(f"{prefix}:*")):
+        store.delete(*keys)
 
 
 @pytest.fixture(scope="session")

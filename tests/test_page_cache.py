@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from feeds.entries import read_feed
 from feeds.ingest import feed_ingest
+from tests.support.factories import make_treaties
 from tests.support.feeds.server import fixture
 from treaties.models import Statement, Treaty
 
@@ -110,3 +111,31 @@ def test_the_api_rate_limit_holds_for_cached_answers(reference_data, client, set
     codes = [client.get("/api/v1/parties/", HTTP_ACCEPT="application/json").status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
     cache.clear()
+
+
+# Where pages are cached in Redis (production), the record's version is read in the same round trip as the page.
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_from_redis_costs_one_round_trip_and_no_query(pages_in_redis, client, monkeypatch,
+                                                             django_assert_num_queries):
+    make_treaties(3)
+    client.get("/treaties/")  # made, and kept
+    commands = []
+    monkeypatch.setattr(pages_in_redis, "execute_command",
+                        lambda *args, _run=pages_in_redis.execute_command, **kw: commands.append(args[0]) or _run(
+                            *args, **kw))
+    with django_assert_num_queries(0):
+        served_from_cache(client, "/treaties/")
+    assert commands == ["MGET", "MGET"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_shows_on_the_next_request_from_redis(pages_in_redis, client):
+    treaty, *_ = make_treaties(3)
+    page = served_from_cache(client, "/treaties/")
+    Treaty.objects.filter(pk=treaty.pk).get().save()  # the same page, the record's version moved on
+    assert client.get("/treaties/", HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 200
+    treaty.short_name = "Renamed in Redis"
+    treaty.save()
+    assert "Renamed in Redis" in client.get("/treaties/").content.decode()
+    assert "Renamed in Redis" in served_from_cache(client, "/treaties/").content.decode()

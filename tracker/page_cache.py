@@ -1,9 +1,11 @@
-"""Whole responses of the record's public pages and API, cached under the record's version.
+"""Whole responses of the record's public pages and API, cached with the record's version they were made under.
 
-The key holds the record's version (`treaties.versions`, bumped in the same transaction as any change), so a
-page is never older than the data: the request after an edit reads the new version and misses. It also holds
-today's date in the site's zone, because "today" moves countdowns and statuses with no edit at all. The same
-two give every cached page its ETag and Last-Modified, so a browser that already has the page gets a 304.
+Each page is kept with the record's version it was made under (`treaties.versions`, bumped in the same
+transaction as any change) and served only while that is still the version, so a page is never older than the
+data: the request after an edit reads the new version and misses. The version is read in the same round trip as
+the page (one Redis MGET), which is why it sits beside the page rather than in its key. The key holds today's date
+in the site's zone, because "today" moves countdowns and statuses with no edit at all. The version and the day
+give every cached page its ETag and Last-Modified, so a browser that already has the page gets a 304.
 
 Only anonymous requests are served from it (no session, no messages): editors see what they just did. Responses
 that carry their own ETag (calendars and feeds, `treaties.web.freshness`) are left to their own caching.
@@ -24,7 +26,8 @@ from rest_framework.request import Request
 from treaties import versions
 from treaties.api.throttling import ClientRateThrottle
 
-# Old versions are never read again; this only bounds how long they take up room.
+# A page of an older version is replaced by the first request after the edit; this only bounds how long a page
+# that nobody asks for again takes up room.
 PAGE_CACHE_SECONDS = 24 * 60 * 60
 CACHED_NAMESPACE = "treaties"
 
@@ -36,19 +39,19 @@ class RecordCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        version, today = versions.current(), timezone.localdate()
+        today = timezone.localdate()
         # Representations differ by host (absolute links in feeds and the API) and by Accept (the API's JSON or
         # browsable HTML), so both are part of the key and the ETag.
         variant = hashlib.sha256("|".join([
-            f"{version.number}", f"{version.changed_at.timestamp() if version.changed_at else ''}", f"{today}",
-            request.get_host(), request.META.get("HTTP_ACCEPT", ""), settings.SITE_URL,
+            f"{today}", request.get_host(), request.META.get("HTTP_ACCEPT", ""), settings.SITE_URL,
         ]).encode()).hexdigest()[:20]
+        key = f"page:{variant}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+        version, stored = versions.current_and_cached(key)
         etag = f'"{version.etag}-{variant}"'
         last_modified = _last_modified(version, today)
-        key = f"page:{variant}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if response is None and (stored := caches["pages"].get(key)) is not None:
-            response = _restored(*stored)
+        if response is None and stored is not None and stored[0] == version.etag:
+            response = _restored(*stored[1:])
         if response is not None and _within_rate_limit(request):
             return response
         response = self.get_response(request)
@@ -57,7 +60,7 @@ class RecordCacheMiddleware:
             response["Last-Modified"] = http_date(last_modified)
             # Any copy a browser or proxy keeps must be checked again (cheaply, by ETag) before it is shown.
             patch_cache_control(response, no_cache=True)
-            caches["pages"].set(key, _stored(response), PAGE_CACHE_SECONDS)
+            caches["pages"].set(key, (version.etag, *_stored(response)), PAGE_CACHE_SECONDS)
         return response
 
 

@@ -1,13 +1,11 @@
 """The record's version moves with every change a reader could see, in the same transaction, and never on a
 rollback."""
 
-import os
 import time
 
 import pytest
 from django.db import transaction
 
-from tests.support.services import require_redis
 from treaties import versions
 from treaties.models import Party, RecordVersion, Statement, Treaty
 from treaties.reference_data import load_reference_data
@@ -66,21 +64,8 @@ def test_moving_it_once_for_many_saves_needs_a_transaction_around_them(transacti
 
 # Where pages are cached in Redis, the version is published there on commit, so a cache hit needs no query.
 
-@pytest.fixture
-def published(settings):
-    # Each test process keys its own copy: xdist runs several at once on the same Redis database.
-    redis = {"BACKEND": "tracker.redis_cache.RedisCache", "LOCATION": require_redis(),
-             "KEY_PREFIX": f"versions-{os.getpid()}"}
-    settings.CACHES = {**settings.CACHES, "pages": redis}
-    store = versions._published_store()
-    keys = [versions._published_key(), f"{versions._published_key()}:high"]
-    store.delete(*keys)
-    yield store
-    store.delete(*keys)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_edit_is_published_before_the_next_request(published, django_assert_num_queries):
+def test_a_committed_edit_is_published_before_the_next_request(pages_in_redis, django_assert_num_queries):
     versions.current()  # fills the published copy
     Party.objects.create(name="Atlantis", slug="atlantis")
     with django_assert_num_queries(0):
@@ -90,7 +75,7 @@ def test_a_committed_edit_is_published_before_the_next_request(published, django
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_data_load_publishes_once_however_many_rows_it_saves(published, monkeypatch):
+def test_a_data_load_publishes_once_however_many_rows_it_saves(pages_in_redis, monkeypatch):
     publishes = []
     monkeypatch.setattr(versions, "_publish", lambda store, version: publishes.append(version))
     with transaction.atomic():
@@ -100,7 +85,7 @@ def test_a_data_load_publishes_once_however_many_rows_it_saves(published, monkey
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_edit_publishes_nothing(published):
+def test_a_rolled_back_edit_publishes_nothing(pages_in_redis):
     before = versions.current()
     with pytest.raises(RuntimeError), transaction.atomic():
         Party.objects.create(name="Atlantis", slug="atlantis")
@@ -109,21 +94,21 @@ def test_a_rolled_back_edit_publishes_nothing(published):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_older_number_never_replaces_a_newer_one(published):
+def test_an_older_number_never_replaces_a_newer_one(pages_in_redis):
     Party.objects.create(name="Atlantis", slug="atlantis")
     newest = versions.current()
     # A reader that read the database just before that commit fills its miss late: it must not win.
-    versions._publish(published, versions.Version(newest.number - 1, None))
+    versions._publish(pages_in_redis, versions.Version(newest.number - 1, None))
     assert versions.current() == newest
     # Even one that stalled until the newer copy had expired.
-    published.delete(versions._published_key())
-    versions._publish(published, versions.Version(newest.number - 1, None))
-    assert published.get(versions._published_key()) is None
+    pages_in_redis.delete(versions._published_key())
+    versions._publish(pages_in_redis, versions.Version(newest.number - 1, None))
+    assert pages_in_redis.get(versions._published_key()) is None
     assert versions.current() == newest
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_change_the_app_did_not_publish_shows_once_the_copy_expires(published, monkeypatch):
+def test_a_change_the_app_did_not_publish_shows_once_the_copy_expires(pages_in_redis, monkeypatch):
     monkeypatch.setattr(versions, "PUBLISHED_SECONDS", 1)
     Party.objects.create(name="Atlantis", slug="atlantis")
     before = versions.current()
