@@ -1,3 +1,4 @@
+import os
 import uuid
 
 import pytest
@@ -5,6 +6,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Q
 from django.test import override_settings
 
+from tests.support import test_databases
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
 from tests.support.browser import browser  # noqa: F401 - a fixture for tests in a real Chromium
 from tests.support.reference_snapshot import SharedDataset, restore
@@ -50,6 +52,23 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     else:
         options["init_command"] = f"{options.get('init_command', '')};PRAGMA synchronous=OFF"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_modify_db_settings, django_db_blocker,
+                    tmp_path_factory):
+    """pytest-django's, except that the processes of an xdist run copy one database the run migrates once
+    (tests/support/test_databases.py) instead of each migrating its own."""
+    process = os.environ.get("PYTEST_XDIST_WORKER")
+    if not process or not uses_a_database(request.session):
+        yield request.getfixturevalue("django_db_setup")
+        return
+    shared = tmp_path_factory.getbasetemp().parent  # xdist gives each process a folder inside the run's own
+    with django_db_blocker.unblock():
+        original = test_databases.create(process, shared)
+    yield
+    with django_db_blocker.unblock():
+        test_databases.destroy(original, process, int(os.environ["PYTEST_XDIST_WORKER_COUNT"]), shared)
 
 
 @pytest.fixture(scope="session", autouse=True)
