@@ -139,3 +139,18 @@ def test_an_edit_shows_on_the_next_request_from_redis(pages_in_redis, client):
     treaty.save()
     assert "Renamed in Redis" in client.get("/treaties/").content.decode()
     assert "Renamed in Redis" in served_from_cache(client, "/treaties/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_in_djangos_own_redis_backend_are_served_and_follow_edits(pages_in_redis, client, settings,
+                                                                        django_assert_num_queries):
+    # A settings module may name Django's backend itself, rather than through env.cache, which swaps in ours.
+    settings.CACHES = {**settings.CACHES, "pages": {**settings.CACHES["pages"],
+                                                    "BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    treaty, *_ = make_treaties(3)
+    client.get("/treaties/")
+    with django_assert_num_queries(0):
+        served_from_cache(client, "/treaties/")
+    treaty.short_name = "Renamed in the stock backend"
+    treaty.save()
+    assert "Renamed in the stock backend" in served_from_cache(client, "/treaties/").content.decode()

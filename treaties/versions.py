@@ -95,8 +95,10 @@ def current_and_cached(key: str | None):
     try:
         if key is None:
             held, cached = store.get(_published_key()), None
-        else:
-            held, cached = pages.get_beside(key, _published_key())
+        elif get_beside := getattr(pages, "get_beside", None):  # tracker.redis_cache's backend
+            held, cached = get_beside(key, _published_key())
+        else:  # Django's own, where a settings module names it directly: two round trips
+            held, cached = store.get(_published_key()), pages.get(key)
         return (_parse(held) if held is not None else _publish(store, _from_database())), cached
     except redis.RedisError:
         logger.warning("The published record version could not be read; reading the database", exc_info=True)
