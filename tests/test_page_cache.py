@@ -10,6 +10,7 @@ from feeds.entries import read_feed
 from feeds.ingest import feed_ingest
 from tests.support.factories import make_treaties
 from tests.support.feeds.server import fixture
+from tests.support.services import free_port
 from treaties.models import Statement, Treaty
 
 NEW_START = "/treaties/new-start/"
@@ -154,3 +155,14 @@ def test_pages_in_djangos_own_redis_backend_are_served_and_follow_edits(pages_in
     treaty.short_name = "Renamed in the stock backend"
     treaty.save()
     assert "Renamed in the stock backend" in served_from_cache(client, "/treaties/").content.decode()
+
+
+def test_pages_are_still_served_while_the_page_caches_redis_is_unreachable(reference_data, client, settings, caplog):
+    closed = free_port()  # nothing listens there: each cache call fails at once, as when the cache's Redis is down
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "tracker.redis_cache.RedisCache",
+                                                    "LOCATION": f"redis://127.0.0.1:{closed}/0"}}
+    for url in [NEW_START, "/api/v1/treaties/new-start/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "New START" in response.content.decode()
+    assert "could not be" in caplog.text

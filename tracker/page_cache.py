@@ -12,8 +12,10 @@ that carry their own ETag (calendars and feeds, `treaties.web.freshness`) are le
 """
 
 import hashlib
+import logging
 from datetime import datetime, time
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
@@ -25,6 +27,8 @@ from rest_framework.request import Request
 
 from treaties import versions
 from treaties.api.throttling import ClientRateThrottle
+
+logger = logging.getLogger(__name__)
 
 # A page of an older version is replaced by the first request after the edit; this only bounds how long a page
 # that nobody asks for again takes up room.
@@ -60,7 +64,10 @@ class RecordCacheMiddleware:
             response["Last-Modified"] = http_date(last_modified)
             # Any copy a browser or proxy keeps must be checked again (cheaply, by ETag) before it is shown.
             patch_cache_control(response, no_cache=True)
-            caches["pages"].set(key, (version.etag, *_stored(response)), PAGE_CACHE_SECONDS)
+            try:
+                caches["pages"].set(key, (version.etag, *_stored(response)), PAGE_CACHE_SECONDS)
+            except redis.RedisError:  # the page is made: a cache that is down costs speed, not the answer
+                logger.warning("A page could not be cached; serving it uncached", exc_info=True)
         return response
 
 
