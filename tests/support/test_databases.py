@@ -29,7 +29,7 @@ def create(worker: str, shared: Path) -> str:
     Returns the name the connection had before, for `destroy`."""
     creation = connection.creation
     own = creation._get_test_db_name()  # already ends with "_<worker>" (pytest-django's xdist suffix)
-    template = own.removesuffix(f"_{worker}") + "_template"
+    template = _template_of(own, worker)
     original = connection.settings_dict["NAME"]
     with _locked(shared) as lock:
         if "made" not in lock.read():
@@ -46,7 +46,7 @@ def create(worker: str, shared: Path) -> str:
 
 def destroy(original: str, worker: str, workers: int, shared: Path) -> None:
     """Drop this process's database; the last process of the run to finish drops the template as well."""
-    template = connection.settings_dict["NAME"].removesuffix(f"_{worker}") + "_template"
+    template = _template_of(connection.settings_dict["NAME"], worker)
     connection.creation.destroy_test_db(original, verbosity=0)
     with _locked(shared) as lock:
         finished = lock.read().count("finished") + 1
@@ -54,6 +54,10 @@ def destroy(original: str, worker: str, workers: int, shared: Path) -> None:
         lock.flush()
         if finished == workers:
             _drop(template)
+
+
+def _template_of(own: str, worker: str) -> str:
+    return own.removesuffix(f"_{worker}") + "_template"
 
 
 def _copy(template: str, target: str) -> None:
