@@ -20,8 +20,8 @@ def violations_on(page) -> list[str]:
 def test_axe_finds_no_accessibility_violation_on_any_page(site, browser, viewport):
     require("axe-core", AXE.exists(), "npm ci")
     # axe is injected as an inline script, which the site's Content-Security-Policy rightly refuses. Given to the
-    # context once, it comes with every page (a script tag added to each page took a fifth longer: 20 pages, 17.1
-    # and 14.8 s against 12.0 and 13.2 s).
+    # context once, it comes with every page (a script tag added to each page: the 20 pages took 17.1 and 14.8 s,
+    # alternating with 12.0 and 13.2 s this way).
     context = browser.new_context(viewport=viewport, bypass_csp=True)
     context.add_init_script(path=AXE)
     tab = site.new_tab(context)
