@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Q
 from django.test import override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from tests.support import test_databases
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
@@ -68,7 +69,16 @@ def django_db_setup(request, django_test_environment, django_db_modify_db_settin
         original = test_databases.create(process, shared)
     yield
     with django_db_blocker.unblock():
-        test_databases.destroy(original, process, int(os.environ["PYTEST_XDIST_WORKER_COUNT"]), shared)
+        test_databases.destroy(original)
+
+
+@pytest.hookimpl(trylast=True)  # after xdist's own, which waits for every process to finish
+def pytest_sessionfinish(session):
+    """The controller of an xdist run drops the template database its processes copied."""
+    config = session.config
+    if config.pluginmanager.has_plugin("dsession"):  # the controller; its processes' folders are inside its own
+        with config.stash[blocking_manager_key].unblock():  # (a hook has no `tmp_path_factory` fixture)
+            test_databases.drop_template(config._tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,7 +3,9 @@
 A migrate costs 8 s of CPU here whatever the database (Django renders the project's state again after nearly every
 operation of some sixty migrations), and each process used to run its own, three at once on two cores before any
 test could start. The first process to get here migrates a template database; every process then takes a copy of
-it (`CREATE DATABASE … TEMPLATE` on PostgreSQL, a copy of the file on SQLite), and the last to finish drops it.
+it (`CREATE DATABASE … TEMPLATE` on PostgreSQL, a copy of the file on SQLite); the run's controller drops it once
+every process has finished (a process that ran no database test makes no copy, so the processes cannot count
+themselves out).
 """
 
 import fcntl
@@ -15,10 +17,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+LOCK = "test-database.lock"  # in the run's shared folder; says which template is made, once it is
+
 
 @contextmanager
 def _locked(shared: Path):
-    with (shared / "test-database.lock").open("a+") as lock:
+    with (shared / LOCK).open("a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also on an error
         lock.seek(0)
         yield lock
@@ -29,14 +33,14 @@ def create(worker: str, shared: Path) -> str:
     Returns the name the connection had before, for `destroy`."""
     creation = connection.creation
     own = creation._get_test_db_name()  # already ends with "_<worker>" (pytest-django's xdist suffix)
-    template = _template_of(own, worker)
+    template = own.removesuffix(f"_{worker}") + "_template"
     original = connection.settings_dict["NAME"]
     with _locked(shared) as lock:
         if "made" not in lock.read():
             connection.settings_dict["TEST"] = {**connection.settings_dict["TEST"], "NAME": template}
             creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
             connection.close()  # a template may have no connection open while it is copied
-            lock.write("made\n")
+            lock.write(f"made {template}\n")
             lock.flush()
         _copy(template, own)
     connection.settings_dict["TEST"] = {**connection.settings_dict["TEST"], "NAME": own}
@@ -44,20 +48,19 @@ def create(worker: str, shared: Path) -> str:
     return original
 
 
-def destroy(original: str, worker: str, workers: int, shared: Path) -> None:
-    """Drop this process's database; the last process of the run to finish drops the template as well."""
-    template = _template_of(connection.settings_dict["NAME"], worker)
+def destroy(original: str) -> None:
+    """Drop this process's database (the controller drops the template, `drop_template`)."""
     connection.creation.destroy_test_db(original, verbosity=0)
+
+
+def drop_template(shared: Path) -> None:
+    """Drop the run's template, if a process made one: for the run's controller, once every process has finished."""
+    if not (shared / LOCK).exists():
+        return  # no process ran a database test
     with _locked(shared) as lock:
-        finished = lock.read().count("finished") + 1
-        lock.write("finished\n")
-        lock.flush()
-        if finished == workers:
-            _drop(template)
-
-
-def _template_of(own: str, worker: str) -> str:
-    return own.removesuffix(f"_{worker}") + "_template"
+        for line in lock.read().splitlines():
+            if line.startswith("made "):
+                _drop(line.removeprefix("made "))
 
 
 def _copy(template: str, target: str) -> None:
