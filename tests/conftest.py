@@ -56,17 +56,21 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_modify_db_settings, django_db_blocker,
-                    tmp_path_factory):
+def run_folder(tmp_path_factory):
+    """The folder the processes of an xdist run share (None outside one): xdist gives each process a folder
+    inside it."""
+    return tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_modify_db_settings, django_db_blocker, run_folder):
     """pytest-django's, except that the processes of an xdist run copy one database the run migrates once
     (tests/support/test_databases.py) instead of each migrating its own."""
-    process = os.environ.get("PYTEST_XDIST_WORKER")
-    if not process or not uses_a_database(request.session):
+    if not run_folder or not uses_a_database(request.session):
         yield request.getfixturevalue("django_db_setup")
         return
-    shared = tmp_path_factory.getbasetemp().parent  # xdist gives each process a folder inside the run's own
     with django_db_blocker.unblock():
-        original = test_databases.create(process, shared)
+        original = test_databases.create(os.environ["PYTEST_XDIST_WORKER"], run_folder)
     yield
     with django_db_blocker.unblock():
         test_databases.destroy(original)
@@ -129,8 +133,8 @@ def pages_in_redis(settings):
 
 
 @pytest.fixture(scope="session")
-def shared_dataset(django_db_setup, django_db_blocker):
-    dataset = SharedDataset()
+def shared_dataset(django_db_setup, django_db_blocker, run_folder):
+    dataset = SharedDataset(run_folder)
     yield dataset
     with django_db_blocker.unblock():
         dataset.close()

@@ -1,29 +1,18 @@
 """The Redis cache backend (tracker/redis_cache.py): Django's, with one client per connection pool."""
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 
+from tests.support.deployment_settings import settings_under
 from tests.support.services import require_redis
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_redis_cache_url_gets_the_backend_that_keeps_its_clients():
-    code = "import django; django.setup(); from django.conf import settings as s; " \
-           "print(s.CACHES['default']['BACKEND'], s.CACHES['pages']['BACKEND'], s.CACHES['pages']['OPTIONS'])"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", "CACHE_URL": "redis://127.0.0.1:6379/1"}
-    env.pop("PAGE_CACHE_URL", None)
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
-    assert result.returncode == 0, result.stderr
-    default, pages, options = result.stdout.split(maxsplit=2)
-    assert default == pages == "tracker.redis_cache.RedisCache"
-    assert "'socket_timeout': 2" in options
+    caches_ = settings_under(without=("PAGE_CACHE_URL",), CACHE_URL="redis://127.0.0.1:6379/1").CACHES
+    assert caches_["default"]["BACKEND"] == caches_["pages"]["BACKEND"] == "tracker.redis_cache.RedisCache"
+    assert caches_["pages"]["OPTIONS"]["socket_timeout"] == 2
 
 
 @pytest.mark.services

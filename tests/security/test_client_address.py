@@ -2,20 +2,17 @@
 and the subscribe limit: a client that writes its own X-Forwarded-For cannot pass for someone else, and clients
 behind the same load balancer are not taken for one another."""
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tests.support.deployment_settings import settings_under
 from treaties.models import Treaty
 from treaties.web.client_ip import client_ip
 
-ROOT = Path(__file__).resolve().parents[2]
 CLIENT, OTHER_CLIENT = "203.0.113.7", "203.0.113.99"
 BALANCER, CDN = "10.0.0.5", "192.0.2.50"
 
@@ -107,18 +104,14 @@ def test_a_new_forwarded_header_on_every_subscription_does_not_escape_the_limit(
 
 
 def test_behind_a_proxy_one_proxy_is_assumed_unless_told_otherwise():
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.PROXY_COUNT)"
-
     def proxy_count(**env):
-        environment = {k: v for k, v in os.environ.items() if k not in ("BEHIND_PROXY", "PROXY_COUNT")}
-        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                                env={**environment, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env})
-        return result.stdout.strip() or result.stderr.strip().splitlines()[-1]
+        return settings_under(without=("BEHIND_PROXY", "PROXY_COUNT"), **env).PROXY_COUNT
 
-    assert proxy_count() == "0"
-    assert proxy_count(BEHIND_PROXY="true") == "1"
-    assert proxy_count(BEHIND_PROXY="true", PROXY_COUNT="2") == "2"
-    assert "PROXY_COUNT" in proxy_count(PROXY_COUNT="-1")
+    assert proxy_count() == 0
+    assert proxy_count(BEHIND_PROXY="true") == 1
+    assert proxy_count(BEHIND_PROXY="true", PROXY_COUNT="2") == 2
+    with pytest.raises(ImproperlyConfigured, match="PROXY_COUNT"):
+        proxy_count(PROXY_COUNT="-1")
 
 
 def test_a_request_without_a_socket_address_has_no_client_address_rather_than_a_made_up_one(rf, settings):

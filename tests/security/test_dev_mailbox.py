@@ -1,18 +1,14 @@
 """The development mailbox (DEBUG only) shows the emails the file backend wrote, and no other file: not with
 another backend, not outside the mail folder however the name is written."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.http import Http404
 from django.test import RequestFactory
 
 from alerts import views
+from tests.support.deployment_settings import settings_under
 
-ROOT = Path(__file__).resolve().parents[2]
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 MESSAGE = "Subject: Confirm your alerts\nFrom: a@example.org\nTo: b@example.org\n\nHello.\n" + "-" * 79 + "\n"
 SECRET = "Subject: SECRET_KEY=do-not-show\n\nDATABASE_URL=postgres://user:hunter2@db/x\n"
@@ -52,10 +48,7 @@ def test_with_an_smtp_backend_there_is_no_mailbox_even_when_a_mail_folder_is_set
 
 
 def test_an_smtp_email_url_leaves_no_mail_folder_in_the_settings():
-    code = "import django; django.setup(); from django.conf import settings as s; print(repr(s.EMAIL_FILE_PATH))"
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", "EMAIL_URL": "smtp://127.0.0.1:25"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
-    assert result.stdout.strip() == "''", result.stderr
+    assert settings_under(EMAIL_URL="smtp://127.0.0.1:25").EMAIL_FILE_PATH == ""
 
 
 def test_a_file_in_the_mail_folder_that_is_not_a_message_file_is_not_shown(client, checkout):

@@ -7,35 +7,36 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 from django.urls import reverse
 
 from alerts import signed_links
 from alerts.models import Subscription
+from tests.support.deployment_settings import settings_under
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_KEY = "old-key-" + "o" * 50
 NEW_KEY = "new-key-" + "n" * 50
 PRODUCTION = {"DEBUG": "false", "ALLOWED_HOSTS": "treaties.example.org"}
+KEYS = ("SECRET_KEY", "SECRET_KEY_FALLBACKS", "DEBUG", "SECURE_HSTS_PRELOAD")
 
 
-def run(code: str, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in ("SECRET_KEY", "SECRET_KEY_FALLBACKS", "DEBUG", "SECURE_HSTS_PRELOAD")}
-    return subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT,
-                          capture_output=True, text=True,
-                          env={**environment, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env})
+def keys_from(**env) -> override_settings:
+    """The keys a deployment with this environment signs and checks with."""
+    s = settings_under(without=KEYS, **env)
+    return override_settings(SECRET_KEY=s.SECRET_KEY, SECRET_KEY_FALLBACKS=s.SECRET_KEY_FALLBACKS)
 
 
 def test_a_link_signed_with_the_old_key_still_opens_after_rotation_through_the_environment():
     salt = signed_links.MANAGE_SALT
-    sign = f"from django.core import signing; print(signing.dumps({{'id': 7, 'k': 'x'}}, salt={salt!r}))"
-    token = run(sign, SECRET_KEY=OLD_KEY).stdout.strip()
-    assert token
-    check = f"from django.core import signing; print(signing.loads({token!r}, salt={salt!r}))"
-    rotated = run(check, SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=f"{OLD_KEY},{'older-' + 'x' * 50}")
-    assert rotated.stdout.strip() == "{'id': 7, 'k': 'x'}", rotated.stderr
-    forgotten = run(check, SECRET_KEY=NEW_KEY)
-    assert "BadSignature" in forgotten.stderr
+    with keys_from(SECRET_KEY=OLD_KEY):
+        token = signing.dumps({"id": 7, "k": "x"}, salt=salt)
+    with keys_from(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=f"{OLD_KEY},{'older-' + 'x' * 50}"):
+        assert signing.loads(token, salt=salt) == {"id": 7, "k": "x"}
+    with keys_from(SECRET_KEY=NEW_KEY), pytest.raises(signing.BadSignature):
+        signing.loads(token, salt=salt)
 
 
 @pytest.mark.django_db
@@ -52,23 +53,21 @@ def test_a_subscriber_link_from_before_the_rotation_opens_the_page(client, setti
 
 
 def test_with_debug_off_a_weak_fallback_key_refuses_to_start():
-    result = run("", **PRODUCTION, SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS="short-old-key")
-    assert result.returncode != 0
-    assert "SECRET_KEY_FALLBACKS" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY_FALLBACKS"):
+        settings_under(without=KEYS, **PRODUCTION, SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS="short-old-key")
 
 
 def test_hsts_preload_is_off_unless_asked_for():
-    show = "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD)"
-    assert run(show, **PRODUCTION, SECRET_KEY=NEW_KEY).stdout.split() == ["31536000", "False"]
-    assert run(show, **PRODUCTION, SECRET_KEY=NEW_KEY, SECURE_HSTS_PRELOAD="true").stdout.split() == \
-        ["31536000", "True"]
+    for asked, preload in ({}, False), ({"SECURE_HSTS_PRELOAD": "true"}, True):
+        s = settings_under(without=KEYS, **PRODUCTION, SECRET_KEY=NEW_KEY, **asked)
+        assert (31536000, preload) == (s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD)
 
 
-def test_check_deploy_stays_clean_with_or_without_preload():
-    for preload in ("false", "true"):
-        result = subprocess.run(
-            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-            capture_output=True, text=True,
-            env={**os.environ, **PRODUCTION, "SECRET_KEY": NEW_KEY, "SECURE_HSTS_PRELOAD": preload},
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+def test_check_deploy_stays_clean_with_preload():
+    # Without it: tests/security/test_production.py.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+        capture_output=True, text=True,
+        env={**os.environ, **PRODUCTION, "SECRET_KEY": NEW_KEY, "SECURE_HSTS_PRELOAD": "true"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

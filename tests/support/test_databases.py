@@ -8,24 +8,16 @@ every process has finished (a process that ran no database test makes no copy, s
 themselves out).
 """
 
-import fcntl
 import os
 import shutil
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 
+from tests.support.run_folder import locked
+
 LOCK = "test-database.lock"  # in the run's shared folder; says which template is made, once it is
-
-
-@contextmanager
-def _locked(shared: Path):
-    with (shared / LOCK).open("a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also on an error
-        lock.seek(0)
-        yield lock
 
 
 def create(worker: str, shared: Path) -> str:
@@ -35,7 +27,7 @@ def create(worker: str, shared: Path) -> str:
     own = creation._get_test_db_name()  # already ends with "_<worker>" (pytest-django's xdist suffix)
     template = own.removesuffix(f"_{worker}") + "_template"
     original = connection.settings_dict["NAME"]
-    with _locked(shared) as lock:
+    with locked(shared / LOCK) as lock:
         if "made" not in lock.read():
             connection.settings_dict["TEST"] = {**connection.settings_dict["TEST"], "NAME": template}
             creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -57,7 +49,7 @@ def drop_template(shared: Path) -> None:
     """Drop the run's template, if a process made one: for the run's controller, once every process has finished."""
     if not (shared / LOCK).exists():
         return  # no process ran a database test
-    with _locked(shared) as lock:
+    with locked(shared / LOCK) as lock:
         for line in lock.read().splitlines():
             if line.startswith("made "):
                 _drop(line.removeprefix("made "))
