@@ -9,8 +9,7 @@ import time_machine
 from django.db import OperationalError, connection
 
 from alerts.models import Heartbeat
-from tests.security.test_production import PRODUCTION
-from tests.support.deployment_settings import settings_under
+from tests.support.deployment_settings import PRODUCTION, settings_under
 
 NOON = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 

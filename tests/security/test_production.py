@@ -5,12 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.deployment_settings import PRODUCTION
+
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {
-    "DEBUG": "false",
-    "SECRET_KEY": "q7Vx2-r9mT4kLz8pW1nB6yC3sD0fG5hJ-uE7iO2aR4tY-xN8vQ3wL6zK1",
-    "ALLOWED_HOSTS": "treaties.example.org",
-}
 
 
 def test_check_deploy_is_clean_with_production_settings():

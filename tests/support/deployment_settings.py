@@ -13,6 +13,13 @@ from types import SimpleNamespace
 
 from django.conf import global_settings
 
+# A production deployment's environment, every variable it must set given.
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "q7Vx2-r9mT4kLz8pW1nB6yC3sD0fG5hJ-uE7iO2aR4tY-xN8vQ3wL6zK1",
+    "ALLOWED_HOSTS": "treaties.example.org",
+}
+
 
 def settings_under(*, without: tuple[str, ...] = (), **variables: str) -> SimpleNamespace:
     """The settings with `without` taken out of the environment and `variables` set in it. Raises what the settings
