@@ -3,6 +3,7 @@
 import pytest
 from django.db import transaction
 
+from tests.support import reference_snapshot
 from treaties import versions
 from treaties.models import Treaty
 
@@ -26,3 +27,16 @@ def test_a_test_without_the_dataset_starts_on_an_empty_record(db):
 def test_a_test_that_commits_gets_the_dataset_of_its_own(reference_data):
     assert transaction.get_autocommit()
     assert Treaty.objects.get(slug="new-start").short_name == "New START"
+
+
+def test_the_rows_one_process_leaves_for_the_others_are_the_rows_it_took(reference_data, shared_dataset, tmp_path):
+    def values(rows: dict) -> dict:
+        return {model: [{f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields} for row in objects]
+                for model, objects in rows.items()}
+
+    taken = shared_dataset.rows
+    reference_snapshot.write(taken, tmp_path / "rows")
+    read = reference_snapshot.read(tmp_path / "rows")
+    assert list(read) == list(taken)  # parents before children, as restore() inserts them
+    assert values(read) == values(taken)
+    assert sum(len(objects) for objects in read.values()) > 1000

@@ -1,7 +1,6 @@
 """The development mailbox (DEBUG only) shows the emails the file backend wrote, and no other file: not with
 another backend, not outside the mail folder however the name is written."""
 
-
 import pytest
 from django.http import Http404
 from django.test import RequestFactory

@@ -25,6 +25,7 @@ from tests.support.run_folder import locked
 
 ROWS = "reference-rows.pickle"  # in the run's folder
 
+
 def _models():
     """The record and its history, parents before children; many-to-many tables after both sides."""
     ordered = sorted(apps.get_app_config("treaties").get_models(), key=_depth)
@@ -62,15 +63,25 @@ def take_once(run_folder: Path | None) -> dict:
         return take()
     with locked(run_folder / f"{ROWS}.lock"):
         if (run_folder / ROWS).exists():
-            # As field values, not model instances: simple_history's historical models cannot be pickled.
-            models = {model._meta.label: model for model in _models()}
-            plain = pickle.loads((run_folder / ROWS).read_bytes())
-            return {models[label]: [models[label](**values) for values in rows] for label, rows in plain.items()}
+            return read(run_folder / ROWS)
         rows = take()
-        plain = {model._meta.label: [{f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields}
-                                     for row in objects] for model, objects in rows.items()}
-        (run_folder / ROWS).write_bytes(pickle.dumps(plain))
+        write(rows, run_folder / ROWS)
         return rows
+
+
+def write(rows: dict, path: Path) -> None:
+    # As field values, not model instances: simple_history's historical models cannot be pickled.
+    plain = {model._meta.label: [{f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields}
+                                 for row in objects] for model, objects in rows.items()}
+    written = path.with_name(f"{path.name}.part")  # whole or not at all, should this process die while writing
+    written.write_bytes(pickle.dumps(plain))
+    written.replace(path)
+
+
+def read(path: Path) -> dict:
+    models = {model._meta.label: model for model in _models()}
+    plain = pickle.loads(path.read_bytes())
+    return {models[label]: [models[label](**values) for values in rows] for label, rows in plain.items()}
 
 
 def restore(rows: dict) -> None:
