@@ -42,7 +42,12 @@ def create(worker: str, shared: Path) -> str:
 
 def destroy(original: str) -> None:
     """Drop this process's database (the controller drops the template, `drop_template`)."""
+    own = connection.settings_dict["NAME"]
     connection.creation.destroy_test_db(original, verbosity=0)
+    if connection.vendor == "sqlite":
+        # Django removes the file alone; where a connection was still open then, its write-ahead log and shared
+        # memory stayed beside it in var/ (test-tracker.sqlite3_gw1-wal and -shm, found after a CI run).
+        _remove_sqlite(own)
 
 
 def drop_template(shared: Path) -> None:
@@ -61,9 +66,7 @@ def _copy(template: str, target: str) -> None:
             cursor.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{template}"')
     else:
-        for leftover in (target, f"{target}-wal", f"{target}-shm"):
-            if os.path.exists(leftover):
-                os.remove(leftover)
+        _remove_sqlite(target)  # a copy left by an earlier run that did not finish
         shutil.copyfile(template, target)
 
 
@@ -71,5 +74,12 @@ def _drop(template: str) -> None:
     if connection.vendor == "postgresql":
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
-    elif os.path.exists(template):
-        os.remove(template)
+    else:
+        _remove_sqlite(template)
+
+
+def _remove_sqlite(name: str) -> None:
+    """A SQLite database's file, with its write-ahead log and shared memory if it left them."""
+    for path in (name, f"{name}-wal", f"{name}-shm"):
+        if os.path.exists(path):
+            os.remove(path)
