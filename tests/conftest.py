@@ -58,8 +58,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 @pytest.fixture(scope="session")
 def run_folder(tmp_path_factory):
     """The folder the processes of an xdist run share (None outside one): xdist gives each process a folder
-    inside it."""
-    return tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+    inside it; `make test` names one for both its runs."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    return test_databases.shared_by_make() or tmp_path_factory.getbasetemp().parent
 
 
 @pytest.fixture(scope="session")
@@ -78,8 +80,11 @@ def django_db_setup(request, django_test_environment, django_db_modify_db_settin
 
 @pytest.hookimpl(trylast=True)  # after xdist's own, which waits for every process to finish
 def pytest_sessionfinish(session):
-    """The controller of an xdist run drops the template database its processes copied."""
+    """The controller of an xdist run drops the template database its processes copied (unless the run is one of
+    `make test`'s, which drops it after both)."""
     config = session.config
+    if test_databases.shared_by_make():
+        return
     if config.pluginmanager.has_plugin("dsession"):  # the controller; its processes' folders are inside its own
         with config.stash[blocking_manager_key].unblock():  # (a hook has no `tmp_path_factory` fixture)
             test_databases.drop_template(config._tmp_path_factory.getbasetemp())

@@ -6,18 +6,31 @@ test could start. The first process to get here migrates a template database; ev
 it (`CREATE DATABASE … TEMPLATE` on PostgreSQL, a copy of the file on SQLite); the run's controller drops it once
 every process has finished (a process that ran no database test makes no copy, so the processes cannot count
 themselves out).
+
+`make test` runs pytest twice, the suite and then the fault drills, and names one folder for both
+(`TEST_RUN_FOLDER`): the drills' processes copy the template the suite's run made instead of migrating another
+(a migrate is 6–10 s, while the drills' other processes wait), and make drops it after the second run, or after a
+failed first one (`python -m tests.support.test_databases FOLDER`).
 """
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
+import django
 from django.conf import settings
 from django.db import connection
 
 from tests.support.run_folder import locked
 
 LOCK = "test-database.lock"  # in the run's shared folder; says which template is made, once it is
+
+
+def shared_by_make() -> Path | None:
+    """The folder `make test`'s two runs share, if this run is one of them."""
+    folder = os.environ.get("TEST_RUN_FOLDER")
+    return Path(folder) if folder else None
 
 
 def create(worker: str, shared: Path) -> str:
@@ -51,7 +64,8 @@ def destroy(original: str) -> None:
 
 
 def drop_template(shared: Path) -> None:
-    """Drop the run's template, if a process made one: for the run's controller, once every process has finished."""
+    """Drop the run's template, if a process made one: for the run's controller, once every process has finished
+    (or for make, once both its runs have)."""
     if not (shared / LOCK).exists():
         return  # no process ran a database test
     with locked(shared / LOCK) as lock:
@@ -83,3 +97,9 @@ def _remove_sqlite(name: str) -> None:
     for path in (name, f"{name}-wal", f"{name}-shm"):
         if os.path.exists(path):
             os.remove(path)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    django.setup()
+    drop_template(Path(sys.argv[1]))

@@ -68,17 +68,6 @@ def test_a_reader_walks_from_the_dashboard_to_new_start_and_the_timeline(site, b
 
 
 @pytest.mark.services
-def test_the_pages_fit_a_phone_without_sideways_scrolling(site, browser):
-    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
-    for path, name in [("/", "phone-dashboard"), ("/treaties/new-start/", "phone-new-start"),
-                       ("/timeline/", "phone-timeline")]:
-        page.goto(site + path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
-        screenshot(page, name)
-
-
-@pytest.mark.services
 def test_keyboard_focus_is_visible(site, browser):
     page = browser.new_page()
     page.goto(site + "/")
