@@ -26,10 +26,17 @@ def shares_the_dataset(request) -> bool:
     return not (marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
 
 
+def needs_a_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db") or {"db", *COMMITTING_FIXTURES} & set(item.fixturenames))
+
+
 def pytest_collection_modifyitems(items):
-    # Tests that share the dataset run one after another, so it is opened a few times per process, not per test.
-    # (A stable sort: the order within each group is unchanged, and the same in every xdist worker.)
-    items.sort(key=lambda item: "reference_data" not in item.fixturenames)
+    # Tests that need no database first: xdist hands each process a third of this order, so the first process
+    # starts on them while another migrates the template database every process copies (6–10 s, in which the
+    # others used to wait). Tests that share the dataset last, one after another, so it is opened a few times per
+    # process, not per test. (A stable sort: the order within each group is unchanged, and the same in every
+    # xdist process.)
+    items.sort(key=lambda item: (needs_a_database(item), "reference_data" in item.fixturenames))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -90,8 +97,8 @@ def pytest_sessionfinish(session):
             test_databases.drop_template(config._tmp_path_factory.getbasetemp())
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _flush_by_delete(django_db_setup):
+@pytest.fixture(scope="session")
+def _flush_by_delete():
     """After each committing test pytest-django empties every table with Django's flush. On PostgreSQL that is
     one TRUNCATE of every table, which makes new files for each table and index: 0.6 s for 45 tables holding a
     few rows, against 0.03 s for a DELETE of each (the foreign keys checked once, at commit). Same empty tables."""
@@ -146,10 +153,13 @@ def shared_dataset(django_db_setup, django_db_blocker, run_folder):
 
 
 @pytest.fixture
-def _django_db_helper(request, shared_dataset, django_db_blocker):
+def _django_db_helper(request, shared_dataset, django_db_blocker, _flush_by_delete, _test_database_dropped,
+                      editors_permissions):
     """pytest-django's per-test transaction (or flush), with the shared dataset opened around it or closed first.
 
-    Every database test passes through here, whether it asks for `db`, `transactional_db` or the marker."""
+    Every database test passes through here, whether it asks for `db`, `transactional_db` or the marker; so the
+    session's database fixtures are asked for here, not for every test: a test without a database then never
+    waits for one to be made."""
     with django_db_blocker.unblock():
         if shares_the_dataset(request):
             shared_dataset.open()
@@ -169,12 +179,11 @@ def reference_data(db, shared_dataset):
 
 def uses_a_database(session) -> bool:
     """Whether pytest-django made a test database for this run: some test collected in it uses one."""
-    return any(item.get_closest_marker("django_db") or {"db", *COMMITTING_FIXTURES} & set(item.fixturenames)
-               for item in session.items)
+    return any(needs_a_database(item) for item in session.items)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _test_database_dropped(request, django_db_setup, django_db_blocker):
+@pytest.fixture(scope="session")
+def _test_database_dropped(django_db_setup, django_db_blocker):
     """The test database (PostgreSQL) is dropped at the end even where a live server's request thread still holds
     a connection to it: the browser kept its HTTP connection alive, so the thread had not yet closed its own. The
     drop then failed and left the database behind. Only this run's test database is touched, never the one
@@ -183,23 +192,21 @@ def _test_database_dropped(request, django_db_setup, django_db_blocker):
     from django.db import connection
     from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
-    name = connection.settings_dict["NAME"]  # the test database's, once pytest-django has made one
-    if connection.vendor != "postgresql" or not uses_a_database(request.session) or \
-            not name.startswith(TEST_DATABASE_PREFIX):
+    name = connection.settings_dict["NAME"]  # the test database's
+    if connection.vendor != "postgresql" or not name.startswith(TEST_DATABASE_PREFIX):
         return
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
                        "AND pid <> pg_backend_pid()", [name])
 
 
-@pytest.fixture(scope="session", autouse=True)
-def editors_permissions(request, django_db_setup, django_db_blocker) -> list[tuple[str, str]]:
-    """What the migrations grant the "Editors" group, read from the database as they left it, before any test.
+@pytest.fixture(scope="session")
+def editors_permissions(django_db_setup, django_db_blocker) -> list[tuple[str, str]]:
+    """What the migrations grant the "Editors" group, read from the database as they left it, before any
+    database test (`_django_db_helper` asks for it).
 
     A committing test ends with a flush, which removes the group with every other row; an `editor` after it
     must still be exactly what the migrations make."""
-    if not uses_a_database(request.session):
-        return []  # pytest-django made no test database for a run without database tests: nothing to read
     with django_db_blocker.unblock():
         group = Group.objects.get(name="Editors")
         return list(group.permissions.values_list("content_type__app_label", "codename"))
