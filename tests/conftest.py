@@ -33,9 +33,9 @@ def needs_a_database(item) -> bool:
 def pytest_collection_modifyitems(items):
     # Tests that need no database first: xdist hands each process a third of this order, so the first process
     # starts on them while another migrates the template database every process copies (6–10 s, in which the
-    # others used to wait). Tests that share the dataset last, one after another, so it is opened a few times per
-    # process, not per test. (A stable sort: the order within each group is unchanged, and the same in every
-    # xdist process.)
+    # others used to wait). Tests that ask for the dataset last, one after another, so the shared one is opened a
+    # few times per process, not per test. (A stable sort: the order within each group is unchanged, and the same
+    # in every xdist process.)
     items.sort(key=lambda item: (needs_a_database(item), "reference_data" in item.fixturenames))
 
 
