@@ -11,6 +11,7 @@ from tests.support import test_databases
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
 from tests.support.browser import browser  # noqa: F401 - a fixture for tests in a real Chromium
 from tests.support.reference_snapshot import SharedDataset, restore
+from tests.support.run_folder import named_by_make
 from tests.support.services import require_redis
 from treaties import versions
 
@@ -68,7 +69,7 @@ def run_folder(tmp_path_factory):
     inside it; `make test` names one for both its runs."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return None
-    return test_databases.shared_by_make() or tmp_path_factory.getbasetemp().parent
+    return named_by_make() or tmp_path_factory.getbasetemp().parent
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +91,7 @@ def pytest_sessionfinish(session):
     """The controller of an xdist run drops the template database its processes copied (unless the run is one of
     `make test`'s, which drops it after both)."""
     config = session.config
-    if test_databases.shared_by_make():
+    if named_by_make():
         return
     if config.pluginmanager.has_plugin("dsession"):  # the controller; its processes' folders are inside its own
         with config.stash[blocking_manager_key].unblock():  # (a hook has no `tmp_path_factory` fixture)

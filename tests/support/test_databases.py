@@ -18,19 +18,12 @@ import shutil
 import sys
 from pathlib import Path
 
-import django
 from django.conf import settings
 from django.db import connection
 
 from tests.support.run_folder import locked
 
 LOCK = "test-database.lock"  # in the run's shared folder; says which template is made, once it is
-
-
-def shared_by_make() -> Path | None:
-    """The folder `make test`'s two runs share, if this run is one of them."""
-    folder = os.environ.get("TEST_RUN_FOLDER")
-    return Path(folder) if folder else None
 
 
 def create(worker: str, shared: Path) -> str:
@@ -100,6 +93,7 @@ def _remove_sqlite(name: str) -> None:
 
 
 if __name__ == "__main__":
+    # Not django.setup(): dropping needs only the settings and a connection, read once a template is found (the
+    # apps would add a second to every `make test`).
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    django.setup()
     drop_template(Path(sys.argv[1]))
