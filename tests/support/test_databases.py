@@ -16,6 +16,7 @@ failed first one (`python -m tests.support.test_databases FOLDER`).
 import os
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 from django.conf import settings
@@ -96,4 +97,6 @@ if __name__ == "__main__":
     # Not django.setup(): dropping needs only the settings and a connection, read once a template is found (the
     # apps would add a second to every `make test`).
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    # Django warns of a query before the apps are ready, meant for code run at import; here none are needed.
+    warnings.filterwarnings("ignore", "Accessing the database during app initialization", RuntimeWarning)
     drop_template(Path(sys.argv[1]))
