@@ -7,7 +7,7 @@ thousands of treaties filter, count and sort by status and next deadline in SQL.
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -169,16 +169,13 @@ class TreatyFacts:
     entries_into_force: list[dt.date] = field(default_factory=list)
 
 
-def treaty_facts(treaty_ids=None, *, on: dt.date | None = None) -> dict[int, TreatyFacts]:
-    """The facts of many treaties in a fixed number of queries, reading only the columns the rules need
-    (and, with `on`, only the events that had happened by then)."""
+def treaty_facts(treaty_ids=None) -> dict[int, TreatyFacts]:
+    """The facts of many treaties in a fixed number of queries, reading only the columns the rules need."""
     treaties = Treaty.objects.all()
     events, deadlines = TreatyEvent.objects.all(), Deadline.objects.all()
     if treaty_ids is not None:
         treaties = treaties.filter(pk__in=treaty_ids)
         events, deadlines = events.filter(treaty_id__in=treaty_ids), deadlines.filter(treaty_id__in=treaty_ids)
-    if on is not None:
-        events = events.filter(date__lte=on)  # a month counts once it is over, so later ones cannot matter
     facts = {
         pk: TreatyFacts(kind == TreatyKind.BILATERAL, Treaty(
             term_years=term, lapses_at_term_end=lapses, withdrawal_notice_months=months, withdrawal_notice_days=days,
@@ -200,12 +197,11 @@ def treaty_facts(treaty_ids=None, *, on: dt.date | None = None) -> dict[int, Tre
         "pk", "treaty_id", "kind", "date", "precision", "date_until"
     ):
         facts[treaty_id].editor_deadlines.append(Fact(kind, PreciseDate(date, precision, until), parties[pk]))
-    if on is None:
-        for treaty_id, date, precision, until, known_from, superseded_on in deadlines.values_list(
-            "treaty_id", "date", "precision", "date_until", "derived_from__date", "superseded_on"
-        ):
-            latest = PreciseDate(date, precision, until).latest
-            facts[treaty_id].deadlines.append((date, latest, known_from, superseded_on))
+    for treaty_id, date, precision, until, known_from, superseded_on in deadlines.values_list(
+        "treaty_id", "date", "precision", "date_until", "derived_from__date", "superseded_on"
+    ):
+        latest = PreciseDate(date, precision, until).latest
+        facts[treaty_id].deadlines.append((date, latest, known_from, superseded_on))
     return facts
 
 
@@ -220,7 +216,16 @@ def _party_names(links, owner: str) -> dict[int, tuple[str, ...]]:
 
 def live_statuses_on(on: dt.date, treaty_ids=None) -> dict[int, Status]:
     """Status of many treaties computed from their events; readers use the stored intervals instead."""
-    return {pk: _status(f, on) for pk, f in treaty_facts(treaty_ids, on=on).items()}
+    return live_statuses([on], treaty_ids)[on]
+
+
+def live_statuses(days, treaty_ids=None) -> dict[dt.date, dict[int, Status]]:
+    """`live_statuses_on` for many days, the facts read once. Each day's status is computed from only the events
+    dated on or before it (none dated later can have happened: a month counts once it is over), so a rule that
+    looked ahead would disagree with the stored intervals, which are computed from the whole record."""
+    facts = treaty_facts(treaty_ids)
+    return {day: {pk: _status(replace(f, events=[e for e in f.events if e.when.value <= day]), day)
+                  for pk, f in facts.items()} for day in days}
 
 
 def _status(facts: TreatyFacts, on: dt.date) -> Status:
