@@ -6,6 +6,7 @@ from pathlib import Path
 from django.template.loader import get_template
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 
 
 @dataclass(frozen=True)
