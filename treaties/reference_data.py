@@ -7,16 +7,17 @@ when the dataset changed, and never duplicated.
 
 import datetime as dt
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from simple_history.utils import bulk_create_with_history
 
 from . import versions
 from .derived import record_changed
-from .models import Party, Statement, Treaty
+from .models import Deadline, Dispute, Party, Position, Statement, Treaty, TreatyAlias, TreatyEvent
 
 DATASET = Path(__file__).resolve().parent / "data" / "reference.json"
 
@@ -55,6 +56,35 @@ class _Stored:
         return tuple(lookup[name] for name in self.key)
 
 
+class _Created:
+    """The rows a load creates, inserted with their history and their links in a few statements a model once their
+    parents have ids. A load into an empty record creates some 2,000 rows, and a save each (then its history row,
+    then its links) was most of its time."""
+
+    def __init__(self):
+        self.rows = defaultdict(list)
+        self.links = defaultdict(dict)  # (model, field name) -> {id(row): (row, targets)}, the last ones given
+
+    def add(self, row) -> None:
+        self.rows[type(row)].append(row)
+
+    def link(self, row, name: str, targets: list) -> None:
+        self.links[type(row), name][id(row)] = (row, targets)
+
+    def write(self, *models) -> None:
+        """Insert the rows of these models, parents before children."""
+        for model in models:
+            if rows := self.rows.pop(model, []):
+                bulk_create_with_history(rows, model, default_change_reason=REASON)
+            for (owner, name) in [key for key in self.links if key[0] is model]:
+                field = model._meta.get_field(name)
+                through, source, target = (field.remote_field.through, field.m2m_column_name(),
+                                           field.m2m_reverse_name())
+                through.objects.bulk_create([through(**{source: row.pk, target: linked.pk})
+                                             for row, targets in self.links.pop((owner, name)).values()
+                                             for linked in dict.fromkeys(targets)])
+
+
 def _edited_since_loaded(stored) -> bool:
     # No history is a row from before history was kept: as the loader left it.
     return stored.latest_reason is not None and stored.latest_reason != REASON
@@ -63,8 +93,8 @@ def _edited_since_loaded(stored) -> bool:
 class _Sync:
     """Create or update one record by its natural key, then tally what happened to it."""
 
-    def __init__(self, counts: Counter, label: str, stored: _Stored, lookup: dict, values: dict):
-        self.counts, self.label = counts, label
+    def __init__(self, counts: Counter, created: _Created, label: str, stored: _Stored, lookup: dict, values: dict):
+        self.counts, self.created, self.label = counts, created, label
         self.obj = stored.find(lookup)
         self.outcome = "unchanged"
         if self.obj is None:
@@ -75,22 +105,24 @@ class _Sync:
         if self.outcome == "created" or any(getattr(self.obj, k) != v for k, v in values.items()):
             for name, value in values.items():
                 setattr(self.obj, name, value)
-            # The row it belongs to (a treaty, a dispute) was saved or read just before: checking that it exists
-            # would cost a query per row.
+            # The row it belongs to (a treaty, a dispute) was saved, read or queued just before: checking that it
+            # exists would cost a query per row.
             owners = [name for name, value in lookup.items() if isinstance(value, Model)]
             self.obj.full_clean(exclude=owners, validate_unique=False, validate_constraints=False)
-            self.obj._change_reason = REASON
-            self.obj.save()
             if self.outcome == "created":
+                created.add(self.obj)
                 stored.add(lookup, self.obj)
+            elif self.obj.pk is not None:  # else created earlier in this load: inserted with these values
+                self.obj._change_reason = REASON
+                self.obj.save()
             self.outcome = self.outcome if self.outcome == "created" else "updated"
 
     def links(self, name: str, targets: list) -> "_Sync":
         if self.outcome == "kept as edited":
             return self
-        manager = getattr(self.obj, name)
-        if self.outcome == "created":
-            manager.add(*targets)  # nothing to compare with, nor to take away
+        manager = getattr(self.obj, name) if self.obj.pk is not None else None
+        if manager is None:
+            self.created.link(self.obj, name, targets)  # nothing to compare with, nor to take away
         elif set(targets) != set(manager.all()):
             manager.set(targets)
             if self.outcome == "unchanged":
@@ -99,8 +131,9 @@ class _Sync:
 
     def stored(self, name: str, *key: str, linked: tuple[str, ...] = ()) -> _Stored:
         """The record's own rows of one kind (a treaty's events), to sync each of them against."""
-        rows = getattr(self.obj, name).all()
-        return _Stored(rows.none() if self.outcome == "created" else rows, *key, linked=linked)
+        if self.obj.pk is None:  # created by this load: it has none yet
+            return _Stored(self.obj._meta.get_field(name).related_model.objects.none(), *key, linked=linked)
+        return _Stored(getattr(self.obj, name).all(), *key, linked=linked)
 
     def done(self):
         self.counts[f"{self.label} {self.outcome}"] += 1
@@ -121,14 +154,16 @@ def load_reference_data(path: Path = DATASET) -> Counter:
 
 def _load(dataset: dict) -> tuple[Counter, dict]:
     counts: Counter = Counter()
+    created = _Created()
     parties = {}
     stored = _Stored(Party.objects.filter(slug__in=[row["slug"] for row in dataset["parties"]]), "slug")
     for row in dataset["parties"]:
         party = _Sync(
-            counts, "parties", stored, {"slug": row["slug"]},
+            counts, created, "parties", stored, {"slug": row["slug"]},
             {k: row[k] for k in ("name", "short_name", "iso_code", "is_organisation")},
         ).done()
         parties[party.name] = party
+    created.write(Party)  # before a treaty or event links one
 
     treaties = {}
     stored = _Stored(Treaty.objects.filter(slug__in=[row["slug"] for row in dataset["treaties"]]), "slug",
@@ -137,7 +172,7 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
         provisions = dict(row["provisions"])
         provisions["provision_sources"] = provisions.pop("sources")
         synced = _Sync(
-            counts, "treaties", stored, {"slug": row["slug"]},
+            counts, created, "treaties", stored, {"slug": row["slug"]},
             {
                 **{k: row[k] for k in ("short_name", "name", "category", "subject", "kind", "parties_note",
                                        "summary", "checked_against", "editor_note")},
@@ -149,12 +184,12 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
         treaties[treaty.slug] = treaty
         aliases = synced.stored("aliases", "name")
         for alias in row["aliases"]:
-            _Sync(counts, "aliases", aliases, {"treaty": treaty, "name": alias["name"]},
+            _Sync(counts, created, "aliases", aliases, {"treaty": treaty, "name": alias["name"]},
                   {"language": alias["language"]}).done()
         events = synced.stored("events", "key", linked=("parties",))
         for event in row["events"]:
             _Sync(
-                counts, "events", events, {"treaty": treaty, "key": event["key"]},
+                counts, created, "events", events, {"treaty": treaty, "key": event["key"]},
                 {
                     "date": dt.date.fromisoformat(event["date"]),
                     **{k: event[k] for k in ("kind", "precision", "description", "source_url", "extension_years",
@@ -173,7 +208,7 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
         deadlines = synced.stored("deadlines", "key", linked=("parties",))
         for deadline in row["deadlines"]:
             _Sync(
-                counts, "deadlines", deadlines, {"treaty": treaty, "key": deadline["key"]},
+                counts, created, "deadlines", deadlines, {"treaty": treaty, "key": deadline["key"]},
                 {
                     "date": dt.date.fromisoformat(deadline["date"]),
                     **{k: deadline[k] for k in ("kind", "precision", "description", "source_url", "date_note",
@@ -182,14 +217,16 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
             ).links("parties", [parties[name] for name in deadline["parties"]]).done()
         disputes = synced.stored("disputes", "about")
         for row_dispute in row["disputes"]:
-            synced_dispute = _Sync(counts, "disputes", disputes, {"treaty": treaty, "about": row_dispute["about"]},
+            synced_dispute = _Sync(counts, created, "disputes", disputes,
+                                   {"treaty": treaty, "about": row_dispute["about"]},
                                    {"affects_status": row_dispute["affects_status"]})
             dispute = synced_dispute.done()
             positions = synced_dispute.stored("positions", "held_by", "source_url")
             for position in row_dispute["positions"]:
                 key = {"dispute": dispute, "held_by": position["held_by"], "source_url": position["source_url"]}
-                _Sync(counts, "positions", positions, key,
+                _Sync(counts, created, "positions", positions, key,
                       {k: position[k] for k in ("position", "source_publisher", "source_kind")}).done()
+    created.write(Treaty, TreatyAlias, TreatyEvent, Deadline, Dispute, Position)  # before a statement links one
 
     stored = _Stored(Statement.objects.filter(url__in=[row["url"] for row in dataset["statements"]]), "url",
                      linked=("treaties",))
@@ -197,7 +234,8 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
         fields = ("title", "outlet", "precision", "date_note", "speaker", "speaker_role", "quote", "language",
                   "voice")
         _Sync(
-            counts, "statements", stored, {"url": row["url"]},
+            counts, created, "statements", stored, {"url": row["url"]},
             {"date": dt.date.fromisoformat(row["date"]), **{k: row[k] for k in fields}},
         ).links("treaties", [treaties[slug] for slug in row["treaties"]]).done()
+    created.write(Statement)
     return counts, treaties
