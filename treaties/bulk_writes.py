@@ -73,6 +73,13 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
     return written
 
 
+def links_insert(model: type[models.Model], name: str, pairs: Iterable[tuple[int, int]]) -> None:
+    """Rows of `model`'s many-to-many field `name`, each pair (the row's id, the id of the row it links to)."""
+    field = model._meta.get_field(name)
+    rows_insert(field.remote_field.through, (f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"),
+                pairs)
+
+
 def _db_type(field: models.Field) -> str:
     return field.db_type(connection).split("(")[0]
 

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from simple_history.utils import bulk_create_with_history
 
 from . import versions
+from .bulk_writes import links_insert
 from .derived import record_changed
 from .models import Deadline, Dispute, Party, Position, Statement, Treaty, TreatyAlias, TreatyEvent
 
@@ -61,6 +62,10 @@ class _Created:
     parents have ids. A load into an empty record creates some 2,000 rows, and a save each (then its history row,
     then its links) was most of its time."""
 
+    # Parents before children. A model the load creates that is missing here fails `write` (ValueError), rather
+    # than being left unwritten.
+    ORDER = (Party, Treaty, TreatyAlias, TreatyEvent, Deadline, Dispute, Position, Statement)
+
     def __init__(self):
         self.rows = defaultdict(list)
         self.links = defaultdict(dict)  # (model, field name) -> {id(row): (row, targets)}, the last ones given
@@ -71,18 +76,15 @@ class _Created:
     def link(self, row, name: str, targets: list) -> None:
         self.links[type(row), name][id(row)] = (row, targets)
 
-    def write(self, *models) -> None:
-        """Insert the rows of these models, parents before children."""
-        for model in models:
-            if rows := self.rows.pop(model, []):
-                bulk_create_with_history(rows, model, default_change_reason=REASON)
-            for (owner, name) in [key for key in self.links if key[0] is model]:
-                field = model._meta.get_field(name)
-                through, source, target = (field.remote_field.through, field.m2m_column_name(),
-                                           field.m2m_reverse_name())
-                through.objects.bulk_create([through(**{source: row.pk, target: linked.pk})
-                                             for row, targets in self.links.pop((owner, name)).values()
-                                             for linked in dict.fromkeys(targets)])
+    def write(self) -> None:
+        """Insert every row waiting, then its links."""
+        for model in sorted(self.rows, key=self.ORDER.index):
+            bulk_create_with_history(self.rows[model], model, default_change_reason=REASON)
+        for (model, name), links in self.links.items():
+            links_insert(model, name, [(row.pk, linked.pk) for row, targets in links.values()
+                                       for linked in dict.fromkeys(targets)])
+        self.rows.clear()
+        self.links.clear()
 
 
 def _edited_since_loaded(stored) -> bool:
@@ -120,10 +122,11 @@ class _Sync:
     def links(self, name: str, targets: list) -> "_Sync":
         if self.outcome == "kept as edited":
             return self
-        manager = getattr(self.obj, name) if self.obj.pk is not None else None
-        if manager is None:
-            self.created.link(self.obj, name, targets)  # nothing to compare with, nor to take away
-        elif set(targets) != set(manager.all()):
+        if self.obj.pk is None:  # created by this load: nothing to compare with, nor to take away
+            self.created.link(self.obj, name, targets)
+            return self
+        manager = getattr(self.obj, name)
+        if set(targets) != set(manager.all()):
             manager.set(targets)
             if self.outcome == "unchanged":
                 self.outcome = "updated"
@@ -163,7 +166,7 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
             {k: row[k] for k in ("name", "short_name", "iso_code", "is_organisation")},
         ).done()
         parties[party.name] = party
-    created.write(Party)  # before a treaty or event links one
+    created.write()  # before a treaty or event links a party
 
     treaties = {}
     stored = _Stored(Treaty.objects.filter(slug__in=[row["slug"] for row in dataset["treaties"]]), "slug",
@@ -226,7 +229,7 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
                 key = {"dispute": dispute, "held_by": position["held_by"], "source_url": position["source_url"]}
                 _Sync(counts, created, "positions", positions, key,
                       {k: position[k] for k in ("position", "source_publisher", "source_kind")}).done()
-    created.write(Treaty, TreatyAlias, TreatyEvent, Deadline, Dispute, Position)  # before a statement links one
+    created.write()  # before a statement links a treaty
 
     stored = _Stored(Statement.objects.filter(url__in=[row["url"] for row in dataset["statements"]]), "url",
                      linked=("treaties",))
@@ -237,5 +240,5 @@ def _load(dataset: dict) -> tuple[Counter, dict]:
             counts, created, "statements", stored, {"url": row["url"]},
             {"date": dt.date.fromisoformat(row["date"]), **{k: row[k] for k in fields}},
         ).links("treaties", [treaties[slug] for slug in row["treaties"]]).done()
-    created.write(Statement)
+    created.write()
     return counts, treaties

@@ -4,7 +4,6 @@ With SCREENSHOTS=1 (`make screenshots`), screenshots land in var/screenshots/ (n
 look at.
 """
 
-
 import pytest
 from django.utils import timezone
 

@@ -32,7 +32,11 @@ def stored_equals_live(*slugs: str) -> None:
 
 
 def live_counts(day: dt.date) -> Counter:
-    return Counter(bucket_of(status.code, status.is_suspended) for status in live_statuses_on(day).values())
+    return counted(live_statuses_on(day))
+
+
+def counted(statuses: dict) -> Counter:
+    return Counter(bucket_of(status.code, status.is_suspended) for status in statuses.values())
 
 
 def stored_detail(slug: str) -> str:
@@ -107,7 +111,7 @@ def test_the_counts_on_every_day_a_status_changes_are_the_live_ones(reference_da
                    for interval in pair if dt.date(1900, 1, 1) < interval < dt.date(2200, 1, 1)})
     days = {*days, *(day - dt.timedelta(days=1) for day in days)}
     for day, live in sorted(live_statuses(days).items()):
-        assert status_counts.counts_on(day) == Counter(bucket_of(s.code, s.is_suspended) for s in live.values()), day
+        assert status_counts.counts_on(day) == counted(live), day
 
 
 def test_the_dashboards_latest_lapses_on_any_day_are_the_live_ones(reference_data):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .. import versions
+from ..bulk_writes import links_insert
 from ..derived import record_changed
 from ..models import Deadline, DeadlineRule, Party, Statement, Treaty, TreatyAlias, TreatyEvent
 from ..precision import PreciseDate, Precision
@@ -396,13 +397,11 @@ class _Plan:
         name = _LINKS[kind]
         known = self.treaties if name == "treaties" else self.parties
         m2m = MODELS[kind]._meta.get_field(name)
-        through = m2m.remote_field.through
-        source, target = m2m.m2m_field_name() + "_id", m2m.m2m_reverse_field_name() + "_id"
+        links, source = m2m.remote_field.through.objects, f"{m2m.m2m_field_name()}_id"
         ids = [p.obj.pk for p in pending if not p.created]  # new records have no links to replace
         for start in range(0, len(ids), BATCH):
-            through.objects.filter(**{f"{source}__in": ids[start:start + BATCH]}).delete()
-        rows = [through(**{source: p.obj.pk, target: known[slug].pk}) for p in pending for slug in sorted(p.links)]
-        through.objects.bulk_create(rows, batch_size=BATCH)
+            links.filter(**{f"{source}__in": ids[start:start + BATCH]}).delete()
+        links_insert(MODELS[kind], name, [(p.obj.pk, known[slug].pk) for p in pending for slug in sorted(p.links)])
 
 
 def _text(raw) -> str:
