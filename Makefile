@@ -51,23 +51,15 @@ node_modules/.installed: package-lock.json
 
 # One test process more than the machine has cores: a third of the suite's time is spent waiting on the servers,
 # browsers and workers it starts, which a third process fills (on two cores pytest takes about 10 s less on each
-# database; docs/benchmarks.md, "The test suite").
+# database; docs/benchmarks.md, "The test suite"). The fault drills are in the same run, one after another in one
+# process (tests/conftest.py says how), mostly waiting on the servers they restart while the other processes work.
 TEST_PROCESSES ?= $(shell $(PYTHON) -c "import os; print(os.cpu_count() + 1)")
-#
-# Fault drills restart and kill servers of their own, and their timings want the machine free of the rest of the
-# suite, so they run after it: side by side, one a process, as each has its own Redis or cluster and mostly waits
-# (serially 12 s of CPU in 40 s). Both runs copy one template database, migrated by the suite's first process
-# (TEST_RUN_FOLDER, tests/support/test_databases.py); it is dropped here once the drills have run, or as soon as
-# either run fails or is interrupted.
+
 test: install node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	export TEST_RUN_FOLDER="$$(mktemp -d)"; \
-	trap '$(BIN)/python -m tests.support.test_databases "$$TEST_RUN_FOLDER"; rm -rf "$$TEST_RUN_FOLDER"' EXIT; \
-	trap 'exit 130' INT TERM; \
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS) && \
-	$(BIN)/pytest tests/drills -m drill -n 3 --dist load $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 # The browser tests and page audits, saving each page as Chromium draws it to var/screenshots/, for a person to
 # look at (`make test` takes none: they were a fifth of those tests' time).

@@ -11,7 +11,6 @@ from tests.support import test_databases
 from tests.support.alerts_harness import broker, smtp, worker  # noqa: F401 - fixtures for alerts tests and drills
 from tests.support.browser import browser  # noqa: F401 - a fixture for tests in a real Chromium
 from tests.support.reference_snapshot import SharedDataset, restore
-from tests.support.run_folder import named_by_make
 from tests.support.services import require_redis
 from treaties import versions
 
@@ -34,10 +33,13 @@ def needs_a_database(item) -> bool:
 def pytest_collection_modifyitems(items):
     # Tests that need no database first: xdist hands each process a third of this order, so the first process
     # starts on them while another migrates the template database every process copies (6–10 s, in which the
-    # others used to wait). Tests that ask for the dataset last, one after another, so the shared one is opened a
-    # few times per process, not per test. (A stable sort: the order within each group is unchanged, and the same
-    # in every xdist process.)
-    items.sort(key=lambda item: (needs_a_database(item), "reference_data" in item.fixturenames))
+    # others used to wait). Then the fault drills, together: they land in one process's queue, near its front, and
+    # run there one after another, mostly waiting on the servers they restart while the other processes keep the
+    # cores busy (xdist steals from the back of a queue, so they stay together). Tests that ask for the dataset
+    # last, one after another, so the shared one is opened a few times per process, not per test. (A stable sort:
+    # the order within each group is unchanged, and the same in every xdist process.)
+    items.sort(key=lambda item: (needs_a_database(item), item.get_closest_marker("drill") is None,
+                                 "reference_data" in item.fixturenames))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -66,10 +68,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 @pytest.fixture(scope="session")
 def run_folder(tmp_path_factory):
     """The folder the processes of an xdist run share (None outside one): xdist gives each process a folder
-    inside it; `make test` names one for both its runs."""
+    inside it."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return None
-    return named_by_make() or tmp_path_factory.getbasetemp().parent
+    return tmp_path_factory.getbasetemp().parent
 
 
 @pytest.fixture(scope="session")
@@ -88,11 +90,8 @@ def django_db_setup(request, django_test_environment, django_db_modify_db_settin
 
 @pytest.hookimpl(trylast=True)  # after xdist's own, which waits for every process to finish
 def pytest_sessionfinish(session):
-    """The controller of an xdist run drops the template database its processes copied (unless the run is one of
-    `make test`'s, which drops it after both)."""
+    """The controller of an xdist run drops the template database its processes copied, passed or failed."""
     config = session.config
-    if named_by_make():
-        return
     if config.pluginmanager.has_plugin("dsession"):  # the controller; its processes' folders are inside its own
         with config.stash[blocking_manager_key].unblock():  # (a hook has no `tmp_path_factory` fixture)
             test_databases.drop_template(config._tmp_path_factory.getbasetemp())

@@ -1,7 +1,9 @@
 """Fault drills: each ends with every due reminder delivered once and nothing lost. Each drill restarts or
 kills only servers it started itself (tests/drills/conftest.py): its own Redis on a free port, and on
-PostgreSQL its own cluster; never the machine's. Their waits want CPU to spare, so `make test` runs them after
-the rest of the suite, side by side (`pytest tests/drills -m drill -n 3`): each has its own servers and mostly waits."""
+PostgreSQL its own cluster; never the machine's. They run with the rest of the suite, one after another in one
+process (tests/conftest.py orders them). Each waits for its outcome with a timeout of a minute or more, and its
+fixed pauses are minimums (a scan due again, late duplicates given time to arrive), so the load of the other
+processes makes a drill slower, not wrong."""
 
 import subprocess
 import sys

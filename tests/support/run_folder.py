@@ -1,19 +1,11 @@
-"""What the processes of one xdist run make once and share, in the folder pytest gives the run, or in the one
-`make test` names for both its runs (`TEST_RUN_FOLDER`: the suite's, then the drills').
+"""What the processes of one xdist run make once and share, in the folder pytest gives the run.
 
 The first process to need a thing (the template database, the dataset's rows) makes it while holding the thing's
 lock; the others wait on the lock and then use what it made."""
 
 import fcntl
-import os
 from contextlib import contextmanager
 from pathlib import Path
-
-
-def named_by_make() -> Path | None:
-    """The folder `make test`'s two runs share, if this run is one of them (make then drops the template itself)."""
-    folder = os.environ.get("TEST_RUN_FOLDER")
-    return Path(folder) if folder else None
 
 
 @contextmanager

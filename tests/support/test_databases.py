@@ -6,17 +6,10 @@ test could start. The first process to get here migrates a template database; ev
 it (`CREATE DATABASE … TEMPLATE` on PostgreSQL, a copy of the file on SQLite); the run's controller drops it once
 every process has finished (a process that ran no database test makes no copy, so the processes cannot count
 themselves out).
-
-`make test` runs pytest twice, the suite and then the fault drills, and names one folder for both
-(`TEST_RUN_FOLDER`): the drills' processes copy the template the suite's run made instead of migrating another
-(a migrate is 6–10 s, while the drills' other processes wait), and make drops it after the second run, or after a
-failed first one (`python -m tests.support.test_databases FOLDER`).
 """
 
 import os
 import shutil
-import sys
-import warnings
 from pathlib import Path
 
 from django.conf import settings
@@ -58,8 +51,7 @@ def destroy(original: str) -> None:
 
 
 def drop_template(shared: Path) -> None:
-    """Drop the run's template, if a process made one: for the run's controller, once every process has finished
-    (or for make, once both its runs have)."""
+    """Drop the run's template, if a process made one: for the run's controller, once every process has finished."""
     if not (shared / LOCK).exists():
         return  # no process ran a database test
     with locked(shared / LOCK) as lock:
@@ -91,12 +83,3 @@ def _remove_sqlite(name: str) -> None:
     for path in (name, f"{name}-wal", f"{name}-shm"):
         if os.path.exists(path):
             os.remove(path)
-
-
-if __name__ == "__main__":
-    # Not django.setup(): dropping needs only the settings and a connection, read once a template is found (the
-    # apps would add a second to every `make test`).
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    # Django warns of a query before the apps are ready, meant for code run at import; here none are needed.
-    warnings.filterwarnings("ignore", "Accessing the database during app initialization", RuntimeWarning)
-    drop_template(Path(sys.argv[1]))
