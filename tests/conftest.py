@@ -33,11 +33,12 @@ def needs_a_database(item) -> bool:
 def pytest_collection_modifyitems(items):
     # Tests that need no database first: xdist hands each process a third of this order, so the first process
     # starts on them while another migrates the template database every process copies (6–10 s, in which the
-    # others used to wait). Then the fault drills, together: they land in one process's queue, near its front, and
-    # run there one after another, mostly waiting on the servers they restart while the other processes keep the
-    # cores busy (xdist steals from the back of a queue, so they stay together). Tests that ask for the dataset
-    # last, one after another, so the shared one is opened a few times per process, not per test. (A stable sort:
-    # the order within each group is unchanged, and the same in every xdist process.)
+    # others used to wait). Then the fault drills, together: xdist's first split puts them in one process's share,
+    # which reaches them early, after those quick tests, and runs them one after another, mostly waiting on the
+    # servers they restart while the other processes keep the cores busy (when xdist rebalances, it moves tests
+    # from the back of a queue, by then long past them). Tests that ask for the dataset last, one after another,
+    # so the shared one is opened a few times per process, not per test. (A stable sort: the order within each
+    # group is unchanged, and the same in every xdist process.)
     items.sort(key=lambda item: (needs_a_database(item), item.get_closest_marker("drill") is None,
                                  "reference_data" in item.fixturenames))
 

@@ -34,7 +34,7 @@ def test_the_nu_html_checker_finds_no_error_on_any_page(site, tmp_path):
         file.write_text(served_html(site.url + page_type.path))
         files[file] = page_type.path
     # One run for every file: the JVM takes seconds to start. For a run this short, the JIT's optimising tier
-    # costs more CPU than it saves (5.3 s of CPU to 1.x s here); code compiled only by the first tier needs a
+    # costs more CPU than it saves (5.3 s of CPU to 2.9 s here); code compiled only by the first tier needs a
     # deeper stack than the checker's schema walk finds by default.
     checked = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-Xss8m", "-jar", str(VNU), "--errors-only",
                               "--format", "json", "--stdout", *map(str, files)],
