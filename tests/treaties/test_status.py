@@ -140,7 +140,8 @@ def test_the_stored_status_intervals_filter_exactly_like_the_live_rules(referenc
     from treaties.selectors import matches_status, treaties_with_status
 
     stored = set(treaties_with_status(Treaty.objects.all(), wanted, on(day)).values_list("slug", flat=True))
-    live = {Treaty.objects.get(pk=pk).slug for pk, s in live_statuses_on(on(day)).items() if matches_status(s, wanted)}
+    slugs = dict(Treaty.objects.values_list("pk", "slug"))
+    live = {slugs[pk] for pk, s in live_statuses_on(on(day)).items() if matches_status(s, wanted)}
     assert stored == live
 
 
